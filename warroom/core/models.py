@@ -1,0 +1,157 @@
+"""Domain types shared by the store, the CLI, export and the UI.
+
+Names follow the seed: Incident, Artifact, GateDecision, TimelineEvent,
+ActionItem. These are plain values; the store converts rows to and from them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from warroom.core.state import PhaseState
+
+
+class Severity(StrEnum):
+    """The seed's three severities, spelled as the artifact spells them."""
+
+    CRITICAL = "Critical"
+    MAJOR = "Major"
+    MINOR = "Minor"
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Accept any case; raise ValueError with the allowed values."""
+        for member in cls:
+            if member.value.lower() == text.strip().lower():
+                return member
+        raise ValueError(f"severity {text!r} is not one of critical, major, minor")
+
+
+class Status(StrEnum):
+    """Where the incident stands for its users."""
+
+    ONGOING = "Ongoing"
+    MITIGATED = "Mitigated"
+    RESOLVED = "Resolved"
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Incident(_Value):
+    """One incident, as listed and shown in the header."""
+
+    id: int
+    uid: str
+    title: str
+    severity: Severity | None
+    status: Status
+    detected_at: datetime
+    created_at: datetime
+    workflow: str
+    last_phase: int = 1
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.id}"
+
+
+class ArtifactVersion(_Value):
+    """One saved version of a phase's artifact; every save is kept."""
+
+    incident_id: int
+    phase: int
+    version: int
+    body: str
+    author: str
+    saved_at: datetime
+    base_version: int | None = None
+    conflict: bool = False  # saved on top of an older version than the newest one
+    after_approval: bool = False
+
+
+class StoredDecision(_Value):
+    """A gate decision as recorded: who, when, criteria ticked, comment."""
+
+    id: int
+    incident_id: int
+    phase: int
+    verdict: str
+    outcome: str
+    reviewer: str
+    decided_at: datetime
+    criteria_ticked: tuple[int, ...]
+    comment: str
+    artifact_version: int | None
+
+
+class EventKind(StrEnum):
+    """What kind of entry the incident timeline holds."""
+
+    NOTE = "note"
+    PIN = "pin"
+    SYSTEM = "system"
+
+
+class TimelineEvent(_Value):
+    """An entry of the incident timeline (and the audit log)."""
+
+    id: int
+    incident_id: int
+    kind: EventKind
+    occurred_at: datetime
+    recorded_at: datetime
+    text: str
+    author: str
+    source: str | None = None
+    position: int | None = None
+    level: str | None = None
+    removed: bool = False
+
+
+class LogSource(_Value):
+    """A log the incident follows: a file, a glob, or a command."""
+
+    id: int
+    incident_id: int
+    kind: str  # "file" | "glob" | "cmd"
+    spec: str
+    added_at: datetime
+
+
+class Role(_Value):
+    """Who holds a role (incident commander, investigator, communicator...)."""
+
+    incident_id: int
+    role: str
+    person: str
+    assigned_at: datetime
+
+
+class ActionItem(_Value):
+    """A follow-up task that outlives the incident."""
+
+    id: int
+    incident_id: int
+    title: str
+    owner: str | None
+    priority: str | None
+    horizon: str | None
+    status: str
+    due: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PhaseView(_Value):
+    """A phase's state together with its spec's name, for status listings."""
+
+    number: int
+    name: str
+    code: str
+    state: PhaseState
+    gated: bool

@@ -1,0 +1,133 @@
+"""Schema migrations, numbered by position: migration N brings user_version to N.
+
+Never edit a migration that has shipped; add the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """Incidents, phases, artifacts, decisions, timeline, sources, roles, action items."""
+    db["incidents"].create(
+        {
+            "id": int,
+            "uid": str,
+            "title": str,
+            "severity": str,
+            "status": str,
+            "detected_at": str,
+            "created_at": str,
+            "workflow": str,
+            "last_phase": int,
+        },
+        pk="id",
+        not_null={"uid", "title", "status", "detected_at", "created_at", "workflow"},
+        defaults={"last_phase": 1},
+    )
+    db["incidents"].create_index(["uid"], unique=True)
+    db["phase_states"].create(
+        {"incident_id": int, "phase": int, "state": str, "updated_at": str},
+        pk=("incident_id", "phase"),
+        not_null={"state", "updated_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["artifact_versions"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "phase": int,
+            "version": int,
+            "body": str,
+            "author": str,
+            "saved_at": str,
+            "base_version": int,
+            "conflict": int,
+            "after_approval": int,
+        },
+        pk="id",
+        not_null={"incident_id", "phase", "version", "body", "author", "saved_at"},
+        defaults={"conflict": 0, "after_approval": 0},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["artifact_versions"].create_index(["incident_id", "phase", "version"], unique=True)
+    db["gate_decisions"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "phase": int,
+            "verdict": str,
+            "outcome": str,
+            "reviewer": str,
+            "decided_at": str,
+            "criteria_ticked": str,
+            "comment": str,
+            "artifact_version": int,
+        },
+        pk="id",
+        not_null={"incident_id", "phase", "verdict", "outcome", "reviewer", "decided_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["timeline_events"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "kind": str,
+            "occurred_at": str,
+            "recorded_at": str,
+            "text": str,
+            "author": str,
+            "source": str,
+            "position": int,
+            "level": str,
+            "removed": int,
+        },
+        pk="id",
+        not_null={"incident_id", "kind", "occurred_at", "recorded_at", "text", "author"},
+        defaults={"removed": 0},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["timeline_events"].create_index(["incident_id", "occurred_at"])
+    db["log_sources"].create(
+        {"id": int, "incident_id": int, "kind": str, "spec": str, "added_at": str},
+        pk="id",
+        not_null={"incident_id", "kind", "spec", "added_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["log_sources"].create_index(["incident_id", "kind", "spec"], unique=True)
+    db["roles"].create(
+        {"incident_id": int, "role": str, "person": str, "assigned_at": str},
+        pk=("incident_id", "role"),
+        not_null={"person", "assigned_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["action_items"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "title": str,
+            "owner": str,
+            "priority": str,
+            "horizon": str,
+            "status": str,
+            "due": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"incident_id", "title", "status", "created_at", "updated_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["checklist"].create(
+        {"incident_id": int, "phase": int, "step": int, "done": int, "updated_at": str},
+        pk=("incident_id", "phase", "step"),
+        not_null={"done", "updated_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,525 @@
+"""The one facade the CLI and the UI call: incidents, phases, artifacts, decisions, timeline.
+
+Every workflow move goes through warroom.core.state.PhaseMachine inside one
+write transaction, so two responders on the same file cannot interleave a
+read-decide-write; every move also lands in the timeline as a system event.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from warroom.clock import Clock, SystemClock
+from warroom.core.models import (
+    ActionItem,
+    ArtifactVersion,
+    EventKind,
+    Incident,
+    LogSource,
+    PhaseView,
+    Role,
+    Severity,
+    Status,
+    StoredDecision,
+    TimelineEvent,
+)
+from warroom.core.state import PhaseMachine, PhaseState, Transition, Verdict, initial_states
+from warroom.core.workflow import Workflow, default_workflow
+from warroom.store.db import StoreError, connect, default_db_path, write_lock
+from warroom.store.schema import MIGRATIONS
+
+
+def _ts(at: datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("stored times must be timezone-aware")
+    return at.isoformat()
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What a save did: the version written (or kept), and whether it raced another save."""
+
+    version: ArtifactVersion
+    created: bool
+    conflict: bool
+    transition: Transition | None = None
+
+
+class Store:
+    """A warroom database file; one per thread (a connection belongs to its thread)."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, clock: Clock) -> None:
+        self.db = db
+        self.path = path
+        self.clock = clock
+        self.workflow: Workflow = default_workflow()
+
+    @classmethod
+    def open(
+        cls, path: Path | None = None, *, clock: Clock | None = None, shared: bool = False
+    ) -> Store:
+        """Open or create the database; raise StoreError with one clear line if it can't."""
+        path = path or default_db_path()
+        return cls(connect(path, MIGRATIONS, shared=shared), path, clock or SystemClock())
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- incidents -----------------------------------------------------------
+
+    def create_incident(
+        self,
+        title: str,
+        *,
+        severity: Severity | None = None,
+        detected_at: datetime | None = None,
+        actor: str,
+    ) -> Incident:
+        """Declare an incident: phase 1 active, the rest locked, an audit entry."""
+        title = title.strip()
+        if not title:
+            raise StoreError("an incident needs a title")
+        now = self.clock.now()
+        detected = detected_at or now
+        with write_lock(self.db):
+            table = self.db["incidents"]
+            table.insert(
+                {
+                    "uid": str(uuid.uuid4()),
+                    "title": title,
+                    "severity": severity.value if severity else None,
+                    "status": Status.ONGOING.value,
+                    "detected_at": _ts(detected),
+                    "created_at": _ts(now),
+                    "workflow": self.workflow.name,
+                    "last_phase": 1,
+                }
+            )
+            incident_id = int(table.last_pk)
+            self.db["phase_states"].insert_all(
+                {"incident_id": incident_id, "phase": n, "state": s.value, "updated_at": _ts(now)}
+                for n, s in initial_states(self.workflow).items()
+            )
+            self._event(incident_id, EventKind.SYSTEM, f"Incident declared: {title}", actor)
+        return self.incident(incident_id)
+
+    def incident(self, incident_id: int) -> Incident:
+        """The incident with this id; StoreError naming the id if there is none."""
+        rows = list(self.db["incidents"].rows_where("id = ?", [incident_id]))
+        if not rows:
+            raise StoreError(
+                f"no incident #{incident_id} in {self.path}; `warroom list` shows the ids"
+            )
+        return _incident(rows[0])
+
+    def incidents(self) -> list[Incident]:
+        """All incidents, newest first."""
+        return [_incident(r) for r in self.db["incidents"].rows_where(order_by="id desc")]
+
+    def update_incident(self, incident_id: int, **fields: Any) -> Incident:
+        """Change title, severity, status or detection time, with an audit entry."""
+        allowed = {"title", "severity", "status", "detected_at", "last_phase"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        before = self.incident(incident_id)
+        values = {k: _ts(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+        values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+        with write_lock(self.db):
+            self.db["incidents"].update(incident_id, values)
+            for key, value in values.items():
+                if key != "last_phase" and getattr(before, key) != value:
+                    self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}", "warroom")
+        return self.incident(incident_id)
+
+    # -- phases --------------------------------------------------------------
+
+    def machine(self, incident_id: int) -> PhaseMachine:
+        """The incident's phase states loaded into the state machine."""
+        self.incident(incident_id)
+        rows = self.db["phase_states"].rows_where("incident_id = ?", [incident_id])
+        return PhaseMachine(self.workflow, {r["phase"]: PhaseState(r["state"]) for r in rows})
+
+    def phases(self, incident_id: int) -> list[PhaseView]:
+        machine = self.machine(incident_id)
+        return [
+            PhaseView(
+                number=p.number,
+                name=p.name,
+                code=p.artifact.code,
+                state=machine.state(p.number),
+                gated=p.gated,
+            )
+            for p in self.workflow.phases
+        ]
+
+    def submit(self, incident_id: int, phase: int, *, actor: str) -> Transition:
+        """Present a gated phase for review."""
+        return self._move(incident_id, actor, lambda m: m.submit(phase))
+
+    def decide(
+        self,
+        incident_id: int,
+        phase: int,
+        verdict: Verdict,
+        *,
+        reviewer: str,
+        criteria_ticked: Iterable[int] = (),
+        comment: str = "",
+    ) -> Transition:
+        """Record a gate decision on a phase in review (submitting it first if needed)."""
+        now = self.clock.now()
+
+        def move(machine: PhaseMachine) -> Transition:
+            if machine.state(phase) is not PhaseState.IN_REVIEW:
+                first = machine.submit(phase)
+                self._record(incident_id, first, reviewer)
+            return machine.decide(
+                phase,
+                verdict,
+                reviewer=reviewer,
+                at=now,
+                criteria_ticked=tuple(criteria_ticked),
+                comment=comment,
+            )
+
+        return self._move(incident_id, reviewer, move)
+
+    def complete(self, incident_id: int, phase: int, *, actor: str) -> Transition:
+        """Mark an ungated phase complete."""
+        return self._move(incident_id, actor, lambda m: m.complete(phase))
+
+    def decisions(self, incident_id: int, phase: int | None = None) -> list[StoredDecision]:
+        where, args = "incident_id = ?", [incident_id]
+        if phase is not None:
+            where, args = where + " and phase = ?", [*args, phase]
+        return [
+            StoredDecision(
+                id=r["id"],
+                incident_id=r["incident_id"],
+                phase=r["phase"],
+                verdict=r["verdict"],
+                outcome=r["outcome"],
+                reviewer=r["reviewer"],
+                decided_at=_dt(r["decided_at"]),
+                criteria_ticked=tuple(json.loads(r["criteria_ticked"] or "[]")),
+                comment=r["comment"] or "",
+                artifact_version=r["artifact_version"],
+            )
+            for r in self.db["gate_decisions"].rows_where(where, args, order_by="id")
+        ]
+
+    def _move(self, incident_id: int, actor: str, move: Any) -> Transition:
+        with write_lock(self.db):
+            machine = self.machine(incident_id)
+            transition: Transition = move(machine)
+            self._record(incident_id, transition, actor)
+        return transition
+
+    def _record(self, incident_id: int, transition: Transition, actor: str) -> None:
+        """Persist a transition: states, the decision if any, and an audit entry."""
+        now = self.clock.now()
+        for change in transition.changes:
+            self.db["phase_states"].update(
+                (incident_id, change.phase), {"state": change.after.value, "updated_at": _ts(now)}
+            )
+        decision = transition.decision
+        if decision is not None:
+            latest = self.latest_artifact(incident_id, decision.phase)
+            self.db["gate_decisions"].insert(
+                {
+                    "incident_id": incident_id,
+                    "phase": decision.phase,
+                    "verdict": decision.verdict.value,
+                    "outcome": decision.outcome,
+                    "reviewer": decision.reviewer,
+                    "decided_at": _ts(decision.decided_at),
+                    "criteria_ticked": json.dumps(list(decision.criteria_ticked)),
+                    "comment": decision.comment,
+                    "artifact_version": latest.version if latest else None,
+                }
+            )
+        self._event(incident_id, EventKind.SYSTEM, transition.summary, actor)
+
+    # -- artifacts -----------------------------------------------------------
+
+    def latest_artifact(self, incident_id: int, phase: int) -> ArtifactVersion | None:
+        rows = list(
+            self.db["artifact_versions"].rows_where(
+                "incident_id = ? and phase = ?", [incident_id, phase], order_by="version desc",
+                limit=1,
+            )
+        )
+        return _version(rows[0]) if rows else None
+
+    def artifact_text(self, incident_id: int, phase: int) -> str:
+        """The newest saved text of a phase's artifact, or its template if never saved."""
+        latest = self.latest_artifact(incident_id, phase)
+        return latest.body if latest else self.workflow.template(phase)
+
+    def artifact_versions(self, incident_id: int, phase: int) -> list[ArtifactVersion]:
+        return [
+            _version(r)
+            for r in self.db["artifact_versions"].rows_where(
+                "incident_id = ? and phase = ?", [incident_id, phase], order_by="version"
+            )
+        ]
+
+    def save_artifact(
+        self,
+        incident_id: int,
+        phase: int,
+        body: str,
+        *,
+        actor: str,
+        base_version: int | None = None,
+    ) -> SaveResult:
+        """Keep a new version of an artifact; never overwrite another responder's save.
+
+        `base_version` is the version the editor started from (None: whatever is
+        newest). A save based on an older version than the stored one is kept as
+        its own version, flagged as a conflict so the caller can tell the user.
+        An unchanged text is not saved again.
+        """
+        self.workflow.phase(phase)
+        with write_lock(self.db):
+            machine = self.machine(incident_id)
+            latest = self.latest_artifact(incident_id, phase)
+            newest = latest.version if latest else 0
+            base = newest if base_version is None else base_version
+            conflict = base < newest
+            if latest and latest.body == body:
+                return SaveResult(latest, created=False, conflict=False)
+            transition = machine.edited(phase)
+            state_before = transition.changes[0].before if transition else machine.state(phase)
+            self.db["artifact_versions"].insert(
+                {
+                    "incident_id": incident_id,
+                    "phase": phase,
+                    "version": newest + 1,
+                    "body": body,
+                    "author": actor,
+                    "saved_at": _ts(self.clock.now()),
+                    "base_version": base or None,
+                    "conflict": int(conflict),
+                    "after_approval": int(state_before.passed),
+                }
+            )
+            if transition:
+                self._record(incident_id, transition, actor)
+            if conflict:
+                code = self.workflow.phase(phase).artifact.code
+                self._event(
+                    incident_id,
+                    EventKind.SYSTEM,
+                    f"{code} v{newest + 1} saved by {actor} on top of "
+                    f"{f'v{base}' if base else 'the template'}, not the newest v{newest}: "
+                    "both kept",
+                    actor,
+                )
+            saved = self.latest_artifact(incident_id, phase)
+        assert saved is not None
+        return SaveResult(saved, created=True, conflict=conflict, transition=transition)
+
+    # -- timeline ------------------------------------------------------------
+
+    def add_event(
+        self,
+        incident_id: int,
+        kind: EventKind,
+        text: str,
+        *,
+        actor: str,
+        occurred_at: datetime | None = None,
+        source: str | None = None,
+        position: int | None = None,
+        level: str | None = None,
+    ) -> TimelineEvent:
+        """Add a note or pinned line to the incident timeline."""
+        if not text.strip():
+            raise StoreError("a timeline entry needs some text")
+        self.incident(incident_id)
+        with write_lock(self.db):
+            event_id = self._event(
+                incident_id, kind, text, actor, occurred_at, source, position, level
+            )
+        return self.event(event_id)
+
+    def event(self, event_id: int) -> TimelineEvent:
+        return _event(self.db["timeline_events"].get(event_id))
+
+    def events(self, incident_id: int, *, include_removed: bool = False) -> list[TimelineEvent]:
+        where = "incident_id = ?" + ("" if include_removed else " and removed = 0")
+        rows = self.db["timeline_events"].rows_where(
+            where, [incident_id], order_by="occurred_at, id"
+        )
+        return [_event(r) for r in rows]
+
+    def _event(
+        self,
+        incident_id: int,
+        kind: EventKind,
+        text: str,
+        actor: str,
+        occurred_at: datetime | None = None,
+        source: str | None = None,
+        position: int | None = None,
+        level: str | None = None,
+    ) -> int:
+        now = self.clock.now()
+        table = self.db["timeline_events"]
+        table.insert(
+            {
+                "incident_id": incident_id,
+                "kind": kind.value,
+                "occurred_at": _ts(occurred_at or now),
+                "recorded_at": _ts(now),
+                "text": text,
+                "author": actor,
+                "source": source,
+                "position": position,
+                "level": level,
+                "removed": 0,
+            }
+        )
+        return int(table.last_pk)
+
+    # -- sources, roles, action items, checklist -----------------------------
+
+    def add_log_source(self, incident_id: int, kind: str, spec: str) -> LogSource:
+        """Remember a log source (file, glob or command); adding one twice keeps one."""
+        if kind not in ("file", "glob", "cmd"):
+            raise ValueError(f"unknown log source kind {kind!r}")
+        self.incident(incident_id)
+        with write_lock(self.db):
+            self.db["log_sources"].insert(
+                {"incident_id": incident_id, "kind": kind, "spec": spec,
+                 "added_at": _ts(self.clock.now())},
+                ignore=True,
+            )
+        row = next(
+            self.db["log_sources"].rows_where(
+                "incident_id = ? and kind = ? and spec = ?", [incident_id, kind, spec]
+            )
+        )
+        return LogSource(**{**row, "added_at": _dt(row["added_at"])})
+
+    def log_sources(self, incident_id: int) -> list[LogSource]:
+        return [
+            LogSource(**{**r, "added_at": _dt(r["added_at"])})
+            for r in self.db["log_sources"].rows_where("incident_id = ?", [incident_id], order_by="id")
+        ]
+
+    def set_role(self, incident_id: int, role: str, person: str, *, actor: str) -> Role:
+        self.incident(incident_id)
+        now = self.clock.now()
+        with write_lock(self.db):
+            self.db["roles"].upsert(
+                {"incident_id": incident_id, "role": role, "person": person,
+                 "assigned_at": _ts(now)},
+                pk=("incident_id", "role"),
+            )
+            self._event(incident_id, EventKind.SYSTEM, f"{role}: {person}", actor)
+        return Role(incident_id=incident_id, role=role, person=person, assigned_at=now)
+
+    def roles(self, incident_id: int) -> list[Role]:
+        return [
+            Role(**{**r, "assigned_at": _dt(r["assigned_at"])})
+            for r in self.db["roles"].rows_where("incident_id = ?", [incident_id], order_by="role")
+        ]
+
+    def add_action_item(
+        self,
+        incident_id: int,
+        title: str,
+        *,
+        owner: str | None = None,
+        priority: str | None = None,
+        horizon: str | None = None,
+        due: str | None = None,
+    ) -> ActionItem:
+        self.incident(incident_id)
+        now = _ts(self.clock.now())
+        with write_lock(self.db):
+            table = self.db["action_items"]
+            table.insert(
+                {"incident_id": incident_id, "title": title, "owner": owner,
+                 "priority": priority, "horizon": horizon, "status": "open", "due": due,
+                 "created_at": now, "updated_at": now}
+            )
+            item_id = int(table.last_pk)
+        return self.action_items(incident_id, item_id=item_id)[0]
+
+    def action_items(self, incident_id: int, *, item_id: int | None = None) -> list[ActionItem]:
+        where, args = "incident_id = ?", [incident_id]
+        if item_id is not None:
+            where, args = where + " and id = ?", [*args, item_id]
+        return [
+            ActionItem(**{**r, "created_at": _dt(r["created_at"]),
+                          "updated_at": _dt(r["updated_at"])})
+            for r in self.db["action_items"].rows_where(where, args, order_by="id")
+        ]
+
+    def set_step(self, incident_id: int, phase: int, step: int, done: bool) -> None:
+        """Tick or untick one process step of a phase's checklist."""
+        with write_lock(self.db):
+            self.db["checklist"].upsert(
+                {"incident_id": incident_id, "phase": phase, "step": step, "done": int(done),
+                 "updated_at": _ts(self.clock.now())},
+                pk=("incident_id", "phase", "step"),
+            )
+
+    def steps_done(self, incident_id: int, phase: int) -> set[int]:
+        rows = self.db["checklist"].rows_where(
+            "incident_id = ? and phase = ? and done = 1", [incident_id, phase]
+        )
+        return {r["step"] for r in rows}
+
+
+def _incident(row: dict[str, Any]) -> Incident:
+    return Incident(
+        **{
+            **row,
+            "severity": Severity(row["severity"]) if row["severity"] else None,
+            "status": Status(row["status"]),
+            "detected_at": _dt(row["detected_at"]),
+            "created_at": _dt(row["created_at"]),
+        }
+    )
+
+
+def _version(row: dict[str, Any]) -> ArtifactVersion:
+    return ArtifactVersion(
+        **{
+            k: row[k]
+            for k in ("incident_id", "phase", "version", "body", "author", "base_version")
+        },
+        saved_at=_dt(row["saved_at"]),
+        conflict=bool(row["conflict"]),
+        after_approval=bool(row["after_approval"]),
+    )
+
+
+def _event(row: dict[str, Any]) -> TimelineEvent:
+    return TimelineEvent(
+        **{**row, "kind": EventKind(row["kind"]), "occurred_at": _dt(row["occurred_at"]),
+           "recorded_at": _dt(row["recorded_at"]), "removed": bool(row["removed"])}
+    )
