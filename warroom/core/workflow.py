@@ -7,6 +7,7 @@ artifact. A team can point warroom at its own directory of the same shape.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -133,10 +134,8 @@ def _location(loc: tuple[int | str, ...], raw: dict) -> str:
         if isinstance(item, int):
             parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
             if i == 1 and loc[0] == "phases":
-                try:
+                with contextlib.suppress(KeyError, IndexError, AttributeError, TypeError):
                     parts[-1] += f" ({raw['phases'][item].get('name', '?')})"
-                except (KeyError, IndexError, AttributeError, TypeError):
-                    pass
         else:
             parts.append(str(item))
     return ".".join(parts) or "(top level)"

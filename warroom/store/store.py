@@ -264,7 +264,9 @@ class Store:
     def latest_artifact(self, incident_id: int, phase: int) -> ArtifactVersion | None:
         rows = list(
             self.db["artifact_versions"].rows_where(
-                "incident_id = ? and phase = ?", [incident_id, phase], order_by="version desc",
+                "incident_id = ? and phase = ?",
+                [incident_id, phase],
+                order_by="version desc",
                 limit=1,
             )
         )
@@ -411,8 +413,12 @@ class Store:
         self.incident(incident_id)
         with write_lock(self.db):
             self.db["log_sources"].insert(
-                {"incident_id": incident_id, "kind": kind, "spec": spec,
-                 "added_at": _ts(self.clock.now())},
+                {
+                    "incident_id": incident_id,
+                    "kind": kind,
+                    "spec": spec,
+                    "added_at": _ts(self.clock.now()),
+                },
                 ignore=True,
             )
         row = next(
@@ -425,7 +431,9 @@ class Store:
     def log_sources(self, incident_id: int) -> list[LogSource]:
         return [
             LogSource(**{**r, "added_at": _dt(r["added_at"])})
-            for r in self.db["log_sources"].rows_where("incident_id = ?", [incident_id], order_by="id")
+            for r in self.db["log_sources"].rows_where(
+                "incident_id = ?", [incident_id], order_by="id"
+            )
         ]
 
     def set_role(self, incident_id: int, role: str, person: str, *, actor: str) -> Role:
@@ -433,8 +441,12 @@ class Store:
         now = self.clock.now()
         with write_lock(self.db):
             self.db["roles"].upsert(
-                {"incident_id": incident_id, "role": role, "person": person,
-                 "assigned_at": _ts(now)},
+                {
+                    "incident_id": incident_id,
+                    "role": role,
+                    "person": person,
+                    "assigned_at": _ts(now),
+                },
                 pk=("incident_id", "role"),
             )
             self._event(incident_id, EventKind.SYSTEM, f"{role}: {person}", actor)
@@ -461,9 +473,17 @@ class Store:
         with write_lock(self.db):
             table = self.db["action_items"]
             table.insert(
-                {"incident_id": incident_id, "title": title, "owner": owner,
-                 "priority": priority, "horizon": horizon, "status": "open", "due": due,
-                 "created_at": now, "updated_at": now}
+                {
+                    "incident_id": incident_id,
+                    "title": title,
+                    "owner": owner,
+                    "priority": priority,
+                    "horizon": horizon,
+                    "status": "open",
+                    "due": due,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
             item_id = int(table.last_pk)
         return self.action_items(incident_id, item_id=item_id)[0]
@@ -473,8 +493,9 @@ class Store:
         if item_id is not None:
             where, args = where + " and id = ?", [*args, item_id]
         return [
-            ActionItem(**{**r, "created_at": _dt(r["created_at"]),
-                          "updated_at": _dt(r["updated_at"])})
+            ActionItem(
+                **{**r, "created_at": _dt(r["created_at"]), "updated_at": _dt(r["updated_at"])}
+            )
             for r in self.db["action_items"].rows_where(where, args, order_by="id")
         ]
 
@@ -482,8 +503,13 @@ class Store:
         """Tick or untick one process step of a phase's checklist."""
         with write_lock(self.db):
             self.db["checklist"].upsert(
-                {"incident_id": incident_id, "phase": phase, "step": step, "done": int(done),
-                 "updated_at": _ts(self.clock.now())},
+                {
+                    "incident_id": incident_id,
+                    "phase": phase,
+                    "step": step,
+                    "done": int(done),
+                    "updated_at": _ts(self.clock.now()),
+                },
                 pk=("incident_id", "phase", "step"),
             )
 
@@ -509,8 +535,7 @@ def _incident(row: dict[str, Any]) -> Incident:
 def _version(row: dict[str, Any]) -> ArtifactVersion:
     return ArtifactVersion(
         **{
-            k: row[k]
-            for k in ("incident_id", "phase", "version", "body", "author", "base_version")
+            k: row[k] for k in ("incident_id", "phase", "version", "body", "author", "base_version")
         },
         saved_at=_dt(row["saved_at"]),
         conflict=bool(row["conflict"]),
@@ -520,6 +545,11 @@ def _version(row: dict[str, Any]) -> ArtifactVersion:
 
 def _event(row: dict[str, Any]) -> TimelineEvent:
     return TimelineEvent(
-        **{**row, "kind": EventKind(row["kind"]), "occurred_at": _dt(row["occurred_at"]),
-           "recorded_at": _dt(row["recorded_at"]), "removed": bool(row["removed"])}
+        **{
+            **row,
+            "kind": EventKind(row["kind"]),
+            "occurred_at": _dt(row["occurred_at"]),
+            "recorded_at": _dt(row["recorded_at"]),
+            "removed": bool(row["removed"]),
+        }
     )

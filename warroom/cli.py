@@ -1,0 +1,388 @@
+"""The command line: everything people script or do outside the full screen.
+
+Bad input is one line on stderr saying what and what to do, and exit status 2;
+never a traceback (set WARROOM_DEBUG=1 to see one for an internal error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from warroom import __version__
+from warroom.clock import iso, parse_when
+from warroom.core.models import EventKind, Severity
+from warroom.core.state import TransitionError, Verdict
+from warroom.core.workflow import WorkflowError
+from warroom.store.db import StoreError
+from warroom.store.store import Store
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line; shown as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line, not argparse's usage block: what is wrong and where to look."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def actor() -> str:
+    """Who is at the keyboard: WARROOM_USER, else the login name."""
+    name = os.environ.get("WARROOM_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _incident_id(text: str) -> int:
+    raw = text.strip().lstrip("#")
+    if not raw.isdigit():
+        raise argparse.ArgumentTypeError(f"incident id {text!r} is not a number like 3 or #3")
+    return int(raw)
+
+
+def _severity(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _when(text: str):  # noqa: ANN202 - argparse type
+    try:
+        return parse_when(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="warroom", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument(
+        "--db", type=Path, help="database file (default: WARROOM_DB or the user data dir)"
+    )
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="create a new database file group-writable (0660) for a team on one host",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("new", help="declare an incident; prints its id on the first line")
+    p.add_argument("title")
+    p.add_argument("--severity", type=_severity, help="critical, major or minor")
+    p.add_argument("--detected-at", type=_when, help="ISO-8601 time of first detection")
+
+    p = sub.add_parser("list", help="list incidents")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("status", help="an incident's phases, states and decisions")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("artifact", help="print an artifact, or save a new version of it")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument("phase", help="artifact code (INC-1), phase number or name")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--from", dest="source", help="save FILE (or - for stdin) as a new version")
+    group.add_argument("--edit", action="store_true", help="edit in $EDITOR, save on exit")
+
+    p = sub.add_parser("gate", help="decide a gate: approve or send back")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument("phase")
+    verdict = p.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true")
+    verdict.add_argument(
+        "--revise",
+        action="store_true",
+        help="send back (Revise; for INC-2 'Mitigation insufficient'); needs --comment",
+    )
+    p.add_argument("--reviewer", required=True)
+    p.add_argument("--comment", default="")
+    p.add_argument(
+        "--criterion",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="a criterion the reviewer ticked (repeatable)",
+    )
+
+    p = sub.add_parser("complete", help="complete an ungated phase (INC-3, INC-6)")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument("phase")
+
+    p = sub.add_parser("note", help="add a note to the incident timeline")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument("text")
+
+    p = sub.add_parser("export", help="write the post-mortem document (Markdown)")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+
+    p = sub.add_parser("parse", help="print each log line's time and level as JSON lines")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", type=int, help="year for timestamps that carry none")
+    return parser
+
+
+def _phase(store: Store, ref: str) -> int:
+    try:
+        return store.workflow.phase_for(ref).number
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+
+
+def cmd_new(store: Store, args: argparse.Namespace) -> int:
+    incident = store.create_incident(
+        args.title, severity=args.severity, detected_at=args.detected_at, actor=actor()
+    )
+    print(incident.id)
+    print(
+        f"declared {incident.ref} {incident.title}; next: warroom artifact {incident.id} INC-1",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _summary(store: Store, incident_id: int) -> dict:
+    incident = store.incident(incident_id)
+    machine = store.machine(incident_id)
+    phase = store.workflow.phase(machine.current_phase())
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "severity": incident.severity.value if incident.severity else None,
+        "status": incident.status.value,
+        "detected_at": iso(incident.detected_at),
+        "phase": phase.number,
+        "phase_name": phase.name,
+        "phase_state": machine.state(phase.number).value,
+    }
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    rows = [_summary(store, i.id) for i in store.incidents()]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print("no incidents yet; declare one with: warroom new TITLE")
+        return 0
+    for r in rows:
+        print(
+            f"#{r['id']:<4} {r['severity'] or '-':<8} {r['status']:<9} "
+            f"{r['phase']} {r['phase_name']:<12} {r['phase_state']:<9} {r['title']}"
+        )
+    return 0
+
+
+def cmd_status(store: Store, args: argparse.Namespace) -> int:
+    data = _summary(store, args.id)
+    data["phases"] = [
+        {
+            "number": v.number,
+            "name": v.name,
+            "artifact": v.code,
+            "state": v.state.value,
+            "gated": v.gated,
+        }
+        for v in store.phases(args.id)
+    ]
+    data["decisions"] = [
+        {
+            "phase": d.phase,
+            "outcome": d.outcome,
+            "reviewer": d.reviewer,
+            "decided_at": iso(d.decided_at),
+            "criteria_ticked": list(d.criteria_ticked),
+            "comment": d.comment,
+            "artifact_version": d.artifact_version,
+        }
+        for d in store.decisions(args.id)
+    ]
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"#{data['id']} {data['title']}  [{data['severity'] or 'severity not assessed'}] "
+        f"{data['status']}, detected {data['detected_at']}"
+    )
+    for ph in data["phases"]:
+        gate = "gate" if ph["gated"] else "    "
+        print(f"  {ph['number']} {ph['name']:<12} {ph['artifact']:<6} {gate} {ph['state']}")
+    for d in data["decisions"]:
+        code = store.workflow.phase(d["phase"]).artifact.code
+        comment = f": {d['comment']}" if d["comment"] else ""
+        print(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}")
+    return 0
+
+
+def _read_source(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"file {source} does not exist") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"file {source} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+
+
+def _edit(text: str) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as tmp:
+        tmp.write(text)
+    try:
+        result = subprocess.run([*editor.split(), tmp.name], check=False)
+        if result.returncode != 0:
+            raise UsageError(f"{editor} exited with status {result.returncode}; nothing saved")
+        return Path(tmp.name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"editor {editor!r} not found; set EDITOR") from None
+    finally:
+        os.unlink(tmp.name)
+
+
+def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
+    store.incident(args.id)
+    phase = _phase(store, args.phase)
+    code = store.workflow.phase(phase).artifact.code
+    if not args.source and not args.edit:
+        sys.stdout.write(store.artifact_text(args.id, phase))
+        return 0
+    refusal = store.machine(args.id).edit_refusal(phase)
+    if refusal:
+        raise UsageError(refusal)
+    latest = store.latest_artifact(args.id, phase)
+    base = latest.version if latest else 0
+    body = _read_source(args.source) if args.source else _edit(store.artifact_text(args.id, phase))
+    result = store.save_artifact(args.id, phase, body, actor=actor(), base_version=base)
+    if not result.created:
+        print(f"{code} unchanged (v{result.version.version})", file=sys.stderr)
+    elif result.conflict:
+        print(
+            f"{code} saved as v{result.version.version}, but someone saved a newer version "
+            "while you edited: both are kept",
+            file=sys.stderr,
+        )
+    else:
+        print(f"{code} saved as v{result.version.version}", file=sys.stderr)
+    return 0
+
+
+def cmd_gate(store: Store, args: argparse.Namespace) -> int:
+    phase = _phase(store, args.phase)
+    verdict = Verdict.APPROVE if args.approve else Verdict.SEND_BACK
+    transition = store.decide(
+        args.id,
+        phase,
+        verdict,
+        reviewer=args.reviewer,
+        criteria_ticked=args.criterion,
+        comment=args.comment,
+    )
+    print(transition.summary)
+    return 0
+
+
+def cmd_complete(store: Store, args: argparse.Namespace) -> int:
+    print(store.complete(args.id, _phase(store, args.phase), actor=actor()).summary)
+    return 0
+
+
+def cmd_note(store: Store, args: argparse.Namespace) -> int:
+    event = store.add_event(args.id, EventKind.NOTE, args.text, actor=actor())
+    print(f"noted at {iso(event.occurred_at)}")
+    return 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from warroom.export.postmortem import render_postmortem
+
+    document = render_postmortem(store, args.id)
+    if args.output is None:
+        sys.stdout.write(document)
+        return 0
+    try:
+        args.output.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from warroom.timeline.parse import write_parse_json
+
+    try:
+        write_parse_json(args.file, sys.stdout, year=args.year)
+    except FileNotFoundError:
+        raise UsageError(f"file {args.file} does not exist") from None
+    except IsADirectoryError:
+        raise UsageError(f"{args.file} is a directory; give a log file") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+    "new": cmd_new,
+    "list": cmd_list,
+    "status": cmd_status,
+    "artifact": cmd_artifact,
+    "gate": cmd_gate,
+    "complete": cmd_complete,
+    "note": cmd_note,
+    "export": cmd_export,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "parse":
+        return cmd_parse(args)
+    if args.command is None:
+        raise UsageError("the full-screen war room is not built yet; try `warroom --help`")
+    with Store.open(args.db, shared=args.shared) as store:
+        return COMMANDS[args.command](store, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run, and turn every expected failure into one line and status 2."""
+    try:
+        return run(argv)
+    except (UsageError, StoreError, TransitionError, WorkflowError) as exc:
+        print(f"warroom: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # `warroom parse big.log | head`: not an error
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("WARROOM_DEBUG"):
+            raise
+        print(
+            f"warroom: internal error: {type(exc).__name__}: {exc} "
+            "(set WARROOM_DEBUG=1 to see the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
