@@ -234,16 +234,6 @@ def test_submit_refused_on_ungated_phases(number, state):
     assert message == f"INC-{number} has no gate: it is completed, not submitted for review"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "PhaseMachine fills missing phases with LOCKED, but edit_refusal() looks up phase "
-        "number-1 for the reason; for a locked phase 1 that is workflow.phase(0), so "
-        "submit/decide/edited/edit_refusal raise KeyError('no phase 0 ...') instead of a "
-        "TransitionError or a refusal text"
-    ),
-    raises=KeyError,
-    strict=True,
-)
 def test_locked_phase_1_is_refused_not_crashed():
     m = PhaseMachine(WF, {})
     assert m.state(1) is S.LOCKED

@@ -388,14 +388,6 @@ def test_phase_for_error_lists_the_known_codes(wf):
         wf.phase_for("nope")
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Workflow.phase_for uses str.isdigit(), which is True for digits int() cannot parse "
-        "(e.g. superscript '²'), so it raises ValueError instead of KeyError"
-    ),
-    raises=ValueError,
-    strict=True,
-)
 def test_phase_for_non_ascii_digit_raises_key_error(wf):
     with pytest.raises(KeyError):
         wf.phase_for("²")
@@ -485,14 +477,6 @@ def test_invalid_toml(tmp_path):
     assert "line 2" in message
 
 
-@pytest.mark.xfail(
-    reason=(
-        "load_workflow catches OSError and TOMLDecodeError only; a workflow.toml that is "
-        "not UTF-8 escapes as a raw UnicodeDecodeError instead of a WorkflowError"
-    ),
-    raises=UnicodeDecodeError,
-    strict=True,
-)
 def test_non_utf8_file(tmp_path):
     (tmp_path / "workflow.toml").write_bytes(b'name = "\xff"\n')
     load_error(tmp_path)

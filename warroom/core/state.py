@@ -121,6 +121,8 @@ class PhaseMachine:
         """Why the phase's artifact may not be edited now, or None if it may."""
         phase = self.workflow.phase(number)
         if self.states[number] is PhaseState.LOCKED:
+            if number == 1:
+                return f"{phase.artifact.code} is locked"
             before = self.workflow.phase(number - 1)
             how = "approved" if before.gated else "completed"
             return (

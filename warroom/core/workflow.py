@@ -114,7 +114,7 @@ class Workflow(_Strict):
     def phase_for(self, ref: str | int) -> PhaseSpec:
         """Find a phase by number ("2"), artifact code ("INC-2") or name ("mitigate")."""
         text = str(ref).strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return self.phase(int(text))
         for p in self.phases:
             if text.upper() == p.artifact.code.upper() or text.lower() == p.name.lower():
@@ -148,6 +148,8 @@ def load_workflow(directory: Path) -> Workflow:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise WorkflowError(f"{path}: cannot read workflow definition ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise WorkflowError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise WorkflowError(f"{path}: not valid TOML ({exc})") from None
     try:
