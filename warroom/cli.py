@@ -135,6 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=_incident_id)
     p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
+    p = sub.add_parser("open", help="open an incident in the full-screen war room")
+    p.add_argument("id", type=_incident_id)
+    p.add_argument(
+        "--log",
+        action="append",
+        default=[],
+        metavar="PATH_OR_GLOB",
+        help="a log file or glob to follow (repeatable; remembered)",
+    )
+    p.add_argument(
+        "--cmd",
+        action="append",
+        default=[],
+        metavar="COMMAND",
+        help="a command whose output to follow, e.g. 'journalctl -f' (repeatable)",
+    )
+
     p = sub.add_parser("parse", help="print each log line's time and level as JSON lines")
     p.add_argument("file", type=Path)
     p.add_argument("--year", type=int, help="year for timestamps that carry none")
@@ -343,6 +360,28 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_app(store: Store, incident_id: int | None) -> int:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError(
+            "the war room needs a terminal; for scripts use the subcommands (warroom --help)"
+        )
+    from warroom.ui.app import WarroomApp
+
+    WarroomApp(store, actor=actor(), incident_id=incident_id).run()
+    return 0
+
+
+def cmd_open(store: Store, args: argparse.Namespace) -> int:
+    store.incident(args.id)
+    for spec in args.log:
+        kind = "glob" if any(ch in spec for ch in "*?[") else "file"
+        path = spec if kind == "glob" else str(Path(spec).expanduser().absolute())
+        store.add_log_source(args.id, kind, path)
+    for command in args.cmd:
+        store.add_log_source(args.id, "cmd", command)
+    return _run_app(store, args.id)
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "new": cmd_new,
     "list": cmd_list,
@@ -352,6 +391,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "complete": cmd_complete,
     "note": cmd_note,
     "export": cmd_export,
+    "open": cmd_open,
 }
 
 
@@ -359,9 +399,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
-    if args.command is None:
-        raise UsageError("the full-screen war room is not built yet; try `warroom --help`")
     with Store.open(args.db, shared=args.shared) as store:
+        if args.command is None:
+            return _run_app(store, None)
         return COMMANDS[args.command](store, args)
 
 

@@ -21,6 +21,8 @@ from warroom.store.schema import MIGRATIONS, SCHEMA_VERSION
 from warroom.store.store import Store
 
 T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+FILLED = Path(__file__).parent.parent / "fixtures" / "filled"
+FILLED_INC1 = (FILLED / "INC-1.md").read_text()
 
 
 @pytest.fixture
@@ -248,13 +250,16 @@ def test_decision_is_recorded_and_unlocks(store: Store, clock: FixedClock) -> No
     assert store.machine(incident.id).state(1) is PhaseState.REVISE
     store.save_artifact(incident.id, 1, "v2", actor="a")
     clock.advance(minutes=5)
-    store.decide(incident.id, 1, Verdict.APPROVE, reviewer="rita", criteria_ticked=[3, 1, 1])
+    store.decide(
+        incident.id, 1, Verdict.APPROVE, reviewer="rita", criteria_ticked=[3, 1, 1, 2, 2]
+    )
     decisions = store.decisions(incident.id)
     assert [(d.outcome, d.reviewer, d.artifact_version) for d in decisions] == [
         ("Revise", "rita", 1),
         ("Approved", "rita", 2),
     ]
-    assert decisions[1].criteria_ticked == (1, 3)
+    assert decisions[1].criteria_ticked == (1, 2, 3)
+    assert decisions[1].checks == {1: False, 2: False, 3: False}
     assert decisions[1].decided_at == T0.replace(minute=5)
     assert store.machine(incident.id).state(2) is PhaseState.ACTIVE
     texts = [e.text for e in store.events(incident.id)]
@@ -264,9 +269,9 @@ def test_decision_is_recorded_and_unlocks(store: Store, clock: FixedClock) -> No
 
 def test_edit_after_approval_is_amended(store: Store) -> None:
     incident = store.create_incident("x", actor="a")
-    store.save_artifact(incident.id, 1, "v1", actor="a")
+    store.save_artifact(incident.id, 1, FILLED_INC1, actor="a")
     store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r")
-    result = store.save_artifact(incident.id, 1, "v2 with news", actor="a")
+    result = store.save_artifact(incident.id, 1, FILLED_INC1 + "\nNews.\n", actor="a")
     assert result.transition is not None
     assert store.machine(incident.id).state(1) is PhaseState.AMENDED
     assert result.version.after_approval
@@ -334,3 +339,30 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         versions = s.artifact_versions(incident.id, 1)
         assert [v.version for v in versions] == list(range(1, len(versions) + 1))
         assert {v.body for v in versions} >= {"a 39", "b 39"}
+
+
+def test_approval_needs_every_criterion_met_or_ticked(store: Store) -> None:
+    incident = store.create_incident("x", actor="a")
+    half = FILLED_INC1.replace("- Roll back checkout-api to v2.13.2\n- Page the payments on-call",
+                               "- <Action>")
+    store.save_artifact(incident.id, 1, half, actor="a")
+    with pytest.raises(TransitionError, match="criterion 3 .*Immediate actions"):
+        store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r")
+    assert store.decisions(incident.id) == []
+    # The reviewer may approve on their judgment by ticking the failing criterion.
+    store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r", criteria_ticked=[3])
+    decision = store.decisions(incident.id)[0]
+    assert decision.checks == {1: True, 2: True, 3: False}
+    assert decision.criteria_ticked == (3,)
+
+
+def test_artifacts_feed_incident_severity_and_status(store: Store) -> None:
+    incident = store.create_incident("x", actor="a")
+    store.save_artifact(incident.id, 1, FILLED_INC1, actor="a")
+    assert store.incident(incident.id).severity is Severity.CRITICAL
+    store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r")
+    store.save_artifact(incident.id, 2, (FILLED / "INC-2.md").read_text(), actor="a")
+    assert store.incident(incident.id).status.value == "Ongoing"
+    store.decide(incident.id, 2, Verdict.APPROVE, reviewer="r")
+    assert store.incident(incident.id).status.value == "Mitigated"
+    assert "status set to Mitigated" in [e.text for e in store.events(incident.id)]

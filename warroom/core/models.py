@@ -87,6 +87,7 @@ class StoredDecision(_Value):
     criteria_ticked: tuple[int, ...]
     comment: str
     artifact_version: int | None
+    checks: dict[int, bool | None] = {}  # automatic check results at decision time
 
 
 class EventKind(StrEnum):

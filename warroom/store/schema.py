@@ -66,6 +66,7 @@ def _v1(db: sqlite_utils.Database) -> None:
             "criteria_ticked": str,
             "comment": str,
             "artifact_version": int,
+            "checks": str,
         },
         pk="id",
         not_null={"incident_id", "phase", "verdict", "outcome", "reviewer", "decided_at"},

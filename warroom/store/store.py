@@ -18,6 +18,8 @@ from typing import Any
 import sqlite_utils
 
 from warroom.clock import Clock, SystemClock
+from warroom.core import rules
+from warroom.core.gates import approval_refusal, evaluate_gate
 from warroom.core.models import (
     ActionItem,
     ArtifactVersion,
@@ -31,7 +33,14 @@ from warroom.core.models import (
     StoredDecision,
     TimelineEvent,
 )
-from warroom.core.state import PhaseMachine, PhaseState, Transition, Verdict, initial_states
+from warroom.core.state import (
+    PhaseMachine,
+    PhaseState,
+    Transition,
+    TransitionError,
+    Verdict,
+    initial_states,
+)
 from warroom.core.workflow import Workflow, default_workflow
 from warroom.store.db import StoreError, connect, default_db_path, write_lock
 from warroom.store.schema import MIGRATIONS
@@ -140,15 +149,25 @@ class Store:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
-        before = self.incident(incident_id)
-        values = {k: _ts(v) if isinstance(v, datetime) else v for k, v in fields.items()}
-        values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
         with write_lock(self.db):
-            self.db["incidents"].update(incident_id, values)
-            for key, value in values.items():
-                if key != "last_phase" and getattr(before, key) != value:
-                    self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}", "warroom")
+            self._update_fields(incident_id, fields)
         return self.incident(incident_id)
+
+    def _update_fields(self, incident_id: int, fields: dict[str, Any]) -> None:
+        """Write changed incident fields inside a transaction, each change in the audit log."""
+        before = self.incident(incident_id)
+        changed = {}
+        for key, value in fields.items():
+            if getattr(before, key) == value:
+                continue
+            stored = _ts(value) if isinstance(value, datetime) else value
+            changed[key] = stored.value if hasattr(stored, "value") else stored
+        if not changed:
+            return
+        self.db["incidents"].update(incident_id, changed)
+        for key, value in changed.items():
+            if key != "last_phase":
+                self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}", "warroom")
 
     # -- phases --------------------------------------------------------------
 
@@ -187,19 +206,26 @@ class Store:
     ) -> Transition:
         """Record a gate decision on a phase in review (submitting it first if needed)."""
         now = self.clock.now()
+        ticked = tuple(criteria_ticked)
+        spec = self.workflow.phase(phase)
 
         def move(machine: PhaseMachine) -> Transition:
             if machine.state(phase) is not PhaseState.IN_REVIEW:
                 first = machine.submit(phase)
                 self._record(incident_id, first, reviewer)
-            return machine.decide(
-                phase,
-                verdict,
-                reviewer=reviewer,
-                at=now,
-                criteria_ticked=tuple(criteria_ticked),
-                comment=comment,
+            transition = machine.decide(
+                phase, verdict, reviewer=reviewer, at=now, criteria_ticked=ticked, comment=comment
             )
+            if verdict is Verdict.APPROVE:
+                text = self.artifact_text(incident_id, phase)
+                refusal = approval_refusal(spec, evaluate_gate(spec, text), ticked)
+                if refusal:
+                    raise TransitionError(refusal)
+                status = self.incident(incident_id).status
+                self._update_fields(
+                    incident_id, rules.fields_from_approved(spec.artifact.code, text, status)
+                )
+            return transition
 
         return self._move(incident_id, reviewer, move)
 
@@ -223,6 +249,7 @@ class Store:
                 criteria_ticked=tuple(json.loads(r["criteria_ticked"] or "[]")),
                 comment=r["comment"] or "",
                 artifact_version=r["artifact_version"],
+                checks={int(k): v for k, v in json.loads(r["checks"] or "{}").items()},
             )
             for r in self.db["gate_decisions"].rows_where(where, args, order_by="id")
         ]
@@ -255,6 +282,15 @@ class Store:
                     "criteria_ticked": json.dumps(list(decision.criteria_ticked)),
                     "comment": decision.comment,
                     "artifact_version": latest.version if latest else None,
+                    "checks": json.dumps(
+                        {
+                            r.number: r.passed
+                            for r in evaluate_gate(
+                                self.workflow.phase(decision.phase),
+                                latest.body if latest else self.workflow.template(decision.phase),
+                            )
+                        }
+                    ),
                 }
             )
         self._event(incident_id, EventKind.SYSTEM, transition.summary, actor)
@@ -327,8 +363,9 @@ class Store:
             )
             if transition:
                 self._record(incident_id, transition, actor)
+            code = self.workflow.phase(phase).artifact.code
+            self._update_fields(incident_id, rules.fields_from_saved(code, body))
             if conflict:
-                code = self.workflow.phase(phase).artifact.code
                 self._event(
                     incident_id,
                     EventKind.SYSTEM,
