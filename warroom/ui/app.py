@@ -1,0 +1,127 @@
+"""The Textual application: screens, global keys, palette commands. No domain logic here."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterable
+from types import FrameType
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from warroom.clock import Clock, SystemClock
+from warroom.resources import data_dir
+from warroom.store.store import Store
+
+
+class WarroomApp(App[None]):
+    """One process, one database file, one incident on screen at a time."""
+
+    TITLE = "warroom"
+    CSS_PATH = [data_dir("styles") / "warroom.tcss"]
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("ctrl+o", "switch_incident", "Incidents", id="switch_incident"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: str,
+        clock: Clock | None = None,
+        incident_id: int | None = None,
+        autosave_delay: float = 0.5,
+        watch: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.actor = actor
+        self.clock = clock or SystemClock()
+        self.start_incident = incident_id
+        self.autosave_delay = autosave_delay
+        self.watch = watch  # off in tests and snapshots: no tick timers, no watchers
+        self._flushers: list[Callable[[], None]] = []
+
+    def on_mount(self) -> None:
+        if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") in ("xterm", "linux"):
+            self.theme = "textual-ansi"
+        self._install_signal_handlers()
+        if self.start_incident is not None:
+            self.open_incident(self.start_incident)
+        else:
+            self.action_switch_incident()
+
+    # -- navigation ----------------------------------------------------------
+
+    def open_incident(self, incident_id: int) -> None:
+        """Show the war room screen for an incident, replacing whatever is shown."""
+        from warroom.ui.screens.main import WarRoomScreen
+
+        screen = WarRoomScreen(incident_id)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_switch_incident(self) -> None:
+        from warroom.ui.screens.picker import IncidentPicker
+
+        if isinstance(self.screen, IncidentPicker):
+            return
+        if len(self.screen_stack) > 1:
+            self.switch_screen(IncidentPicker())
+        else:
+            self.push_screen(IncidentPicker())
+
+    def action_help(self) -> None:
+        from warroom.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Switch incident", "Open the incident picker", self.action_switch_incident
+        )
+        yield SystemCommand("Help", "Every key, on every screen", self.action_help)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield from super().get_system_commands(screen)
+
+    # -- never lose typing ---------------------------------------------------
+
+    def register_flusher(self, flush: Callable[[], None]) -> Callable[[], None]:
+        """Something to save before the process dies; returns its unregister function."""
+        self._flushers.append(flush)
+        return lambda: self._flushers.remove(flush) if flush in self._flushers else None
+
+    def flush(self) -> None:
+        for flush in list(self._flushers):
+            try:
+                flush()
+            except Exception:  # noqa: BLE001 - dying anyway: save what else we can
+                continue
+
+    def _install_signal_handlers(self) -> None:
+        """On SIGHUP/SIGTERM (an SSH drop) save first, then exit without the terminal.
+
+        Textual runs neither on_unmount nor atexit on these signals, and the
+        terminal may already be gone, so restoring it could block or fail.
+        """
+        if self.is_headless:
+            return
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            self.flush()
+            os._exit(128 + signum)
+
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(sig, handler)
+
+    def on_unmount(self) -> None:
+        self.flush()

@@ -1,0 +1,445 @@
+"""The war room screen: header, phase sidebar, artifact editor, guide, timeline slot.
+
+The screen owns the state (which incident, which phase, the version the editor
+started from) and talks to the store; widgets get data down and send messages up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
+
+from warroom.core.artifacts import next_update_at, parse_artifact
+from warroom.core.gates import evaluate_gate
+from warroom.core.models import EventKind
+from warroom.core.state import PhaseState, TransitionError, Verdict
+from warroom.core.workflow import PhaseSpec
+from warroom.resources import data_dir
+from warroom.store.db import StoreError
+from warroom.ui.widgets.editor import ArtifactEditor
+from warroom.ui.widgets.guide import GuideContent, GuidePanel
+from warroom.ui.widgets.header import IncidentHeader
+from warroom.ui.widgets.sidebar import PhaseSidebar
+
+if TYPE_CHECKING:
+    from warroom.ui.app import WarroomApp
+
+
+@dataclass(frozen=True, slots=True)
+class GateRequest:
+    """What the reviewer asked for in the gate dialog."""
+
+    verdict: Verdict
+    reviewer: str
+    ticked: tuple[int, ...]
+    comment: str
+
+
+class WarRoomScreen(Screen[None]):
+    """One incident, one phase on screen at a time."""
+
+    BINDINGS = [
+        Binding("ctrl+g", "gate", "Gate", id="gate", priority=True),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("f2", "inputs", "Inputs", id="inputs"),
+        Binding("f3", "toggle_guide", "Guide", id="toggle_guide"),
+        Binding("f4", "toggle_timeline", "Timeline", id="toggle_timeline"),
+        Binding("f5", "history", "Versions", id="history"),
+        Binding("ctrl+n", "note", "Note", id="note", priority=True),
+        Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
+        Binding("ctrl+e", "focus_editor", "Editor", id="focus_editor", show=False),
+        *[
+            Binding(f"alt+{n}", f"goto({n})", f"Phase {n}", id=f"goto_{n}", show=False)
+            for n in range(1, 7)
+        ],
+    ]
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.phase = 1
+        self.base_version = 0
+        self._guide_shown: bool | None = None
+
+    @property
+    def wapp(self) -> WarroomApp:
+        return cast("WarroomApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield IncidentHeader(id="header")
+        with Horizontal(id="body"):
+            yield PhaseSidebar(id="sidebar")
+            with Vertical(id="center"), TabbedContent(id="tabs"):
+                with TabPane("Artifact", id="tab-artifact"):
+                    yield ArtifactEditor(autosave_delay=self.wapp.autosave_delay, id="editor")
+                with TabPane("Inputs", id="tab-inputs"):
+                    yield Markdown("", id="inputs")
+            yield GuidePanel(id="guide")
+        with Vertical(id="timeline"):
+            yield Static(
+                "Timeline: no log sources yet. Start with `warroom open ID --log PATH`.",
+                id="timeline-placeholder",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store = self.wapp.store
+        incident = store.incident(self.incident_id)
+        self.title = f"{incident.ref} {incident.title}"
+        self.query_one("#timeline").display = False
+        self._unregister = self.wapp.register_flusher(self.flush_pending)
+        self.refresh_header()
+        if self.wapp.watch:
+            self.set_interval(1, self.tick)
+        self.open_phase(incident.last_phase, focus=True)
+
+    def on_unmount(self) -> None:
+        self.flush_pending()
+        self._unregister()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < 100
+        self.set_class(narrow, "narrow")
+        if self._guide_shown is None:  # the user has not chosen: hide it where it cramps
+            self.set_class(narrow, "guide-hidden")
+
+    # -- data down -----------------------------------------------------------
+
+    @property
+    def spec(self) -> PhaseSpec:
+        return self.wapp.store.workflow.phase(self.phase)
+
+    def refresh_header(self) -> None:
+        store = self.wapp.store
+        header = self.query_one(IncidentHeader)
+        header.incident = store.incident(self.incident_id)
+        header.next_update = self._next_update()
+        header.now = self.wapp.clock.now()
+
+    def tick(self) -> None:
+        self.query_one(IncidentHeader).now = self.wapp.clock.now()
+
+    def _next_update(self):  # noqa: ANN202 - datetime | None
+        store = self.wapp.store
+        for spec in store.workflow.phases:
+            if spec.artifact.code == "INC-3":
+                latest = store.latest_artifact(self.incident_id, spec.number)
+                if latest is not None:
+                    model = parse_artifact("INC-3", latest.body)
+                    return next_update_at(model, latest.saved_at)  # type: ignore[arg-type]
+        return None
+
+    def refresh_sidebar(self) -> None:
+        self.query_one(PhaseSidebar).show_phases(
+            self.wapp.store.phases(self.incident_id), self.phase
+        )
+
+    def open_phase(self, number: int, *, focus: bool = False) -> None:
+        """Show a phase: its artifact, banner, guide and inputs."""
+        store = self.wapp.store
+        self.flush_pending()
+        self.phase = number
+        machine = store.machine(self.incident_id)
+        latest = store.latest_artifact(self.incident_id, number)
+        self.base_version = latest.version if latest else 0
+        text = latest.body if latest else store.workflow.template(number)
+        refusal = machine.edit_refusal(number)
+        editor = self.query_one(ArtifactEditor)
+        editor.load(text, read_only=refusal is not None, banner=None)
+        self.show_banner(machine.state(number), refusal)
+        self._show_guide(text)
+        self._show_inputs()
+        self.refresh_sidebar()
+        if store.incident(self.incident_id).last_phase != number:
+            store.update_incident(self.incident_id, last_phase=number)
+        if focus:
+            editor.text_area.focus()
+
+    def show_banner(self, state: PhaseState, refusal: str | None) -> None:
+        editor = self.query_one(ArtifactEditor)
+        spec = self.spec
+        if refusal:
+            editor.show_banner(Text(f"🔒 Read-only: {refusal}."), "locked")
+            return
+        if state is PhaseState.REVISE:
+            last = self.wapp.store.decisions(self.incident_id, self.phase)[-1]
+            banner = Text()
+            banner.append(f"{last.outcome}", style="bold")
+            banner.append(f" — {last.reviewer}: ")
+            banner.append(last.comment)
+            editor.show_banner(banner, "revise")
+        elif state is PhaseState.IN_REVIEW:
+            editor.show_banner(
+                Text(f"{spec.artifact.code} is in review: ctrl+g opens the gate."), "review"
+            )
+        elif state is PhaseState.AMENDED:
+            editor.show_banner(Text(f"{spec.artifact.code} was amended after approval."), "amended")
+        else:
+            editor.show_banner(None)
+
+    def _show_guide(self, text: str) -> None:
+        spec = self.spec
+        personas_dir = data_dir("personas")
+        personas = []
+        for ref in spec.personas:
+            path = personas_dir / ref.path
+            try:
+                personas.append((ref.role, path.read_text(encoding="utf-8")))
+            except OSError:
+                personas.append((ref.role, f"_Persona guide {ref.path} is missing._"))
+        content = GuideContent(
+            title=f"Phase {spec.number}: {spec.name}  {spec.artifact.label}",
+            gated=spec.gated,
+            steps=spec.process,
+            steps_done=frozenset(self.wapp.store.steps_done(self.incident_id, spec.number)),
+            personas=tuple(personas),
+        )
+        self.query_one(GuidePanel).show_guide(content, evaluate_gate(spec, text))
+
+    def _show_inputs(self) -> None:
+        store = self.wapp.store
+        spec = self.spec
+        labels = {p.artifact.label: p for p in store.workflow.phases}
+        parts = [f"# Inputs to phase {spec.number}: {spec.name}"]
+        for item in spec.inputs:
+            source = labels.get(item)
+            if source is None:
+                parts.append(f"- {item}")
+                continue
+            body = store.artifact_text(self.incident_id, source.number)
+            parts.append(f"\n---\n\n{body}")
+        self.query_one("#inputs", Markdown).update("\n".join(parts))
+
+    # -- messages up ---------------------------------------------------------
+
+    @on(PhaseSidebar.Selected)
+    def _phase_selected(self, event: PhaseSidebar.Selected) -> None:
+        if event.number != self.phase:
+            self.open_phase(event.number)
+
+    @on(ArtifactEditor.SaveRequested)
+    def _save_requested(self, event: ArtifactEditor.SaveRequested) -> None:
+        self.save(event.text)
+
+    @on(GuidePanel.StepToggled)
+    def _step_toggled(self, event: GuidePanel.StepToggled) -> None:
+        self.wapp.store.set_step(self.incident_id, self.phase, event.step, event.done)
+
+    @on(IncidentHeader.UpdateDue)
+    def _update_due(self) -> None:
+        self.app.bell()
+        self.notify(
+            "The stakeholder update promised in INC-3 is due now.",
+            title="Update due",
+            severity="error",
+            timeout=30,
+        )
+
+    # -- saving --------------------------------------------------------------
+
+    def save(self, text: str) -> None:
+        """Keep the text as a new version; tell the user if it raced another save."""
+        store = self.wapp.store
+        try:
+            result = store.save_artifact(
+                self.incident_id,
+                self.phase,
+                text,
+                actor=self.wapp.actor,
+                base_version=self.base_version,
+            )
+        except (TransitionError, StoreError) as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.base_version = result.version.version
+        if result.conflict:
+            self.notify(
+                f"Someone else saved {self.spec.artifact.code} while you were editing; "
+                f"your text is kept as v{result.version.version} (F5 shows both).",
+                title="Concurrent edit",
+                severity="warning",
+                timeout=15,
+            )
+        if result.transition is not None:
+            self.refresh_sidebar()
+            self.show_banner(store.machine(self.incident_id).state(self.phase), None)
+        self.query_one(GuidePanel).show_criteria(evaluate_gate(self.spec, text), self.spec.gated)
+        self.refresh_header()
+
+    def flush_pending(self) -> None:
+        """Save unsaved typing now (leaving the phase, quitting, a signal)."""
+        if not self.is_mounted:
+            return
+        pending = self.query_one(ArtifactEditor).take_pending()
+        if pending is not None:
+            self.save(pending)
+
+    # -- actions -------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.query_one(ArtifactEditor).request_save()
+
+    def action_goto(self, number: int) -> None:
+        self.open_phase(number, focus=True)
+
+    def action_focus_sidebar(self) -> None:
+        self.query_one(PhaseSidebar).focus()
+
+    def action_focus_editor(self) -> None:
+        self.query_one("#tabs", TabbedContent).active = "tab-artifact"
+        self.query_one(ArtifactEditor).text_area.focus()
+
+    def action_inputs(self) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active == "tab-inputs":
+            self.action_focus_editor()
+        else:
+            tabs.active = "tab-inputs"
+            self.query_one("#inputs", Markdown).focus()
+
+    def action_toggle_guide(self) -> None:
+        self._guide_shown = self.has_class("guide-hidden")
+        self.set_class(not self._guide_shown, "guide-hidden")
+
+    def action_toggle_timeline(self) -> None:
+        timeline = self.query_one("#timeline")
+        timeline.display = not timeline.display
+
+    def action_gate(self) -> None:
+        """Open the gate (gated phases) or the completion dialog (phases 3 and 6)."""
+        from warroom.ui.screens.gate import CompleteDialog, GateDialog
+
+        store = self.wapp.store
+        self.flush_pending()
+        machine = store.machine(self.incident_id)
+        refusal = machine.edit_refusal(self.phase)
+        if refusal:
+            self.notify(refusal, severity="warning")
+            return
+        spec = self.spec
+        text = store.artifact_text(self.incident_id, self.phase)
+        if not spec.gated:
+            self.app.push_screen(CompleteDialog(spec, text, self._complete), self._after_gate)
+            return
+        if machine.state(self.phase) is not PhaseState.IN_REVIEW:
+            try:
+                store.submit(self.incident_id, self.phase, actor=self.wapp.actor)
+            except TransitionError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.refresh_sidebar()
+            self.show_banner(PhaseState.IN_REVIEW, None)
+        self.app.push_screen(
+            GateDialog(spec, text, evaluate_gate(spec, text), self.wapp.actor, self._decide),
+            self._after_gate,
+        )
+
+    def _decide(self, request: GateRequest) -> str | None:
+        try:
+            self.wapp.store.decide(
+                self.incident_id,
+                self.phase,
+                request.verdict,
+                reviewer=request.reviewer,
+                criteria_ticked=request.ticked,
+                comment=request.comment,
+            )
+        except (TransitionError, StoreError) as exc:
+            return str(exc)
+        return None
+
+    def _complete(self) -> str | None:
+        try:
+            self.wapp.store.complete(self.incident_id, self.phase, actor=self.wapp.actor)
+        except (TransitionError, StoreError) as exc:
+            return str(exc)
+        return None
+
+    def _after_gate(self, decided: bool | None) -> None:
+        """After a decision: move on if the phase passed, else show the send-back."""
+        store = self.wapp.store
+        state = store.machine(self.incident_id).state(self.phase)
+        self.refresh_header()
+        if decided and state.passed and self.phase < len(store.workflow.phases):
+            self.notify(f"{self.spec.artifact.code} {state.label}.", timeout=4)
+            self.open_phase(self.phase + 1, focus=True)
+        else:
+            self.open_phase(self.phase, focus=True)
+
+    def action_history(self) -> None:
+        from warroom.ui.screens.history import VersionHistory
+
+        store = self.wapp.store
+        self.flush_pending()
+        versions = store.artifact_versions(self.incident_id, self.phase)
+        refusal = store.machine(self.incident_id).edit_refusal(self.phase)
+        editor = self.query_one(ArtifactEditor)
+
+        def restore(text: str | None) -> None:
+            if text is not None and text != editor.text:
+                editor.replace_text(text)
+                editor.request_save()
+
+        self.app.push_screen(VersionHistory(self.spec, versions, editor.text, refusal), restore)
+
+    def action_note(self) -> None:
+        from warroom.ui.screens.note import NoteDialog
+
+        def add(text: str | None) -> None:
+            if text:
+                self.wapp.store.add_event(
+                    self.incident_id, EventKind.NOTE, text, actor=self.wapp.actor
+                )
+                self.notify("Note added to the incident timeline.", timeout=3)
+
+        self.app.push_screen(NoteDialog(), add)
+
+    def action_export(self) -> None:
+        from warroom.export.postmortem import render_postmortem
+
+        path = Path.cwd() / f"incident-{self.incident_id}-postmortem.md"
+        try:
+            path.write_text(render_postmortem(self.wapp.store, self.incident_id), "utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
+            return
+        self.notify(f"Post-mortem written to {path}", timeout=8)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every action of this screen, for the command palette."""
+        yield SystemCommand(
+            "Open gate", "Review, approve or send back; or mark complete", self.action_gate
+        )
+        yield SystemCommand("Save artifact", "Save a new version now", self.action_save)
+        yield SystemCommand(
+            "Show inputs", "The earlier artifacts this phase builds on", self.action_inputs
+        )
+        yield SystemCommand(
+            "Toggle guide", "Personas, process checklist, gate criteria", self.action_toggle_guide
+        )
+        yield SystemCommand(
+            "Toggle timeline", "The live log timeline panel", self.action_toggle_timeline
+        )
+        yield SystemCommand(
+            "Version history", "Browse, diff and restore versions", self.action_history
+        )
+        yield SystemCommand("Add note", "A note in the incident timeline", self.action_note)
+        yield SystemCommand(
+            "Export post-mortem", "Write the Markdown post-mortem here", self.action_export
+        )
+        for spec in self.wapp.store.workflow.phases:
+            yield SystemCommand(
+                f"Go to phase {spec.number}: {spec.name}",
+                spec.artifact.label,
+                lambda n=spec.number: self.action_goto(n),
+            )
