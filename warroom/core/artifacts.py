@@ -1,0 +1,562 @@
+"""Typed models of the six incident artifacts, read from the Markdown people edit.
+
+Parsing never raises on what a person typed: whatever is missing, unreadable or
+still a template placeholder is left empty and explained in `problems`, so the
+gate checks and the header can use the artifact while it is half written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel
+
+from warroom.clock import parse_when
+from warroom.core.checks import BLAME_WORDS as BLAME_WORDS
+from warroom.core.checks import CHECKS, CheckResult
+from warroom.core.checks import SPECULATIVE_WORDS as SPECULATIVE_WORDS
+from warroom.core.markdown import (
+    ARROW,
+    DASH,
+    SectionReader,
+    is_placeholder,
+    labelled_values,
+    rsplit_dash,
+    split_dash,
+    split_sections,
+    split_timestamp,
+)
+
+TEMPLATE_CODES = ("INC-1", "INC-2", "INC-3", "INC-4", "INC-5", "INC-6")
+
+_SEVERITY = {
+    "Critical": r"\bcrit(?:ical)?\b|\bsev(?:erity)?[\s_-]*[01]\b|\bp[01]\b",
+    "Major": r"\bmajor\b|\bsev(?:erity)?[\s_-]*2\b|\bp2\b",
+    "Minor": r"\bminor\b|\bsev(?:erity)?[\s_-]*3\b|\bp3\b",
+}
+_DATA_IMPACT = {
+    "None": r"^(?:none|no|n/?a)\b",
+    "Read degraded": r"\breads?\b[\w -]{0,40}?\bdegrad|\bdegraded reads?\b|\bread[ -]only\b",
+    "Write degraded": r"\bwrites?\b[\w -]{0,40}?\bdegrad|\bdegraded writes?\b",
+    "Data loss": r"(?<!no )\bdata[\s-]*loss\b|\bdata (?:was |were )?lost\b",
+}
+_STATUS = {
+    "Ongoing": r"\bongoing\b|\bactive\b|\bin progress\b",
+    "Mitigated": r"(?<!partially )\bmitigated\b",
+    "Resolved": r"\bresolved\b",
+}
+_MITIGATION = {
+    "Mitigated": r"(?<!partially )(?<!not )\bmitigated\b",
+    "Partially mitigated": r"\bpartial(?:ly)?\b",
+    "Mitigation failed": r"\bfail(?:ed|ure|s)?\b|\bnot mitigated\b",
+}
+_COMMS = {
+    "Mitigated": r"\bmitigated\b",
+    "Investigating": r"\binvestigat\w*",
+    "Resolved": r"\bresolved\b",
+}
+_PRIORITY = re.compile(r"^[\[(]?\s*(P\d)(?!\w)\s*[\])]?\s*[:.-]?\s*", re.IGNORECASE)
+_OWNER_AT_END = re.compile(rf"(?:{DASH.pattern})?\s*(?<![\w.])@([A-Za-z0-9][\w.-]*)\s*$")
+_OWNER_ANYWHERE = re.compile(r"(?<![\w.])@([A-Za-z0-9][\w.-]*)")
+_OWNER_PLACEHOLDER = re.compile(rf"(?:{DASH.pattern})?\s*@?<[^<>\n]*>\s*$")
+
+Severity = Literal["Critical", "Major", "Minor"]
+DataImpact = Literal["None", "Read degraded", "Write degraded", "Data loss"]
+IncidentStatus = Literal["Ongoing", "Mitigated", "Resolved"]
+MitigationStatus = Literal["Mitigated", "Partially mitigated", "Mitigation failed"]
+CommsStatus = Literal["Mitigated", "Investigating", "Resolved"]
+Priority = Literal["P0", "P1", "P2"]
+
+
+def _bullets(items: list[str], placeholder: str, ordered: bool = False) -> str:
+    """A Markdown list, or the template's placeholder lines when there is nothing to list."""
+    if not items:
+        return placeholder
+    return "\n".join(f"{n}. {x}" if ordered else f"- {x}" for n, x in enumerate(items, 1))
+
+
+class ArtifactModel(BaseModel):
+    """What every artifact model carries: what is missing or unreadable, in plain words."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    problems: list[str] = []
+
+    def sections(self) -> list[tuple[str, str]]:
+        """The (heading, body) pairs to render, in the template's order."""
+        raise NotImplementedError
+
+
+class TimelineEntry(BaseModel):
+    """One known event of INC-1's timeline, as typed: "<timestamp> — <event>"."""
+
+    timestamp: str
+    event: str
+
+
+class TriageAssessment(ArtifactModel):
+    """INC-1: how bad it is, who it hurts, and what must happen now."""
+
+    code: ClassVar[str] = "INC-1"
+    title: ClassVar[str] = "Triage Assessment"
+    severity: Severity | None = None
+    users_affected: str | None = None
+    services_affected: list[str] = []
+    data_impact: DataImpact | None = None
+    status: IncidentStatus | None = None
+    timeline: list[TimelineEntry] = []
+    initial_hypothesis: str | None = None
+    immediate_actions: list[str] = []
+
+    def sections(self) -> list[tuple[str, str]]:
+        impact = (
+            f"- **Users affected:** {self.users_affected or '<scope>'}\n"
+            f"- **Services affected:** {', '.join(self.services_affected) or '<list>'}\n"
+            "- **Data impact:** "
+            f"{self.data_impact or '<None / Read degraded / Write degraded / Data loss>'}"
+        )
+        timeline = [f"{e.timestamp} — {e.event}" for e in self.timeline]
+        return [
+            ("Severity", self.severity or "<Critical / Major / Minor>"),
+            ("Impact", impact),
+            ("Status", self.status or "<Ongoing / Mitigated / Resolved>"),
+            ("Timeline", _bullets(timeline, "- <timestamp> — <event>\n- ...")),
+            ("Initial Hypothesis", self.initial_hypothesis
+             or "<Best current understanding of what's happening>"),
+            ("Immediate Actions Needed", _bullets(self.immediate_actions, "- <Action>\n- ...")),
+        ]
+
+
+def _parse_triage(r: SectionReader) -> TriageAssessment:
+    severity = r.choice("Severity", _SEVERITY)
+    impact = r.body("Impact")
+    fields = labelled_values(impact or "")
+
+    def field(prefix: str, label: str) -> str | None:
+        value = next((v for k, v in fields.items() if k.startswith(prefix)), None)
+        if impact is not None and value is None:
+            r.problems.append(f"Impact: no “{label}:” line")
+        elif value is not None and is_placeholder(value):
+            r.unfilled(f"Impact: {label}", value)
+            value = None
+        return value.strip() if value else None
+
+    users, services, data = (
+        field("users", "Users affected"),
+        field("services", "Services affected"),
+        field("data", "Data impact"),
+    )
+    status = r.choice("Status", _STATUS)
+    timeline = []
+    for item in r.items("Timeline"):
+        stamp, event = split_timestamp(item.text)
+        if is_placeholder(stamp) or event is None or is_placeholder(event):
+            r.part("Timeline", item.line, "“<timestamp> — <event>”", None)
+        else:
+            timeline.append(TimelineEntry(timestamp=stamp, event=event))
+    return TriageAssessment(
+        severity=severity,
+        users_affected=users,
+        services_affected=[
+            s.strip() for s in re.split(r"[,;]", services or "") if not is_placeholder(s)
+        ],
+        data_impact=r.pick("Impact: Data impact", data, _DATA_IMPACT) if data else None,
+        status=status,
+        timeline=timeline,
+        initial_hypothesis=r.text_of("Initial Hypothesis"),
+        immediate_actions=[item.text for item in r.items("Immediate Actions")],
+        problems=r.problems,
+    )
+
+
+class MitigationStep(BaseModel):
+    """One step taken and what it did: "<step> — <result>"."""
+
+    step: str
+    result: str | None = None
+
+
+class Metric(BaseModel):
+    """A number that shows the mitigation worked: "<metric> — <before> → <after>"."""
+
+    name: str
+    before: str | None = None
+    after: str | None = None
+
+
+class MitigationReport(ArtifactModel):
+    """INC-2: what was done to reduce impact, and the numbers that show it worked."""
+
+    code: ClassVar[str] = "INC-2"
+    title: ClassVar[str] = "Mitigation Report"
+    strategy: str | None = None
+    steps: list[MitigationStep] = []
+    current_status: MitigationStatus | None = None
+    metrics: list[Metric] = []
+    residual_risk: str | None = None
+
+    def sections(self) -> list[tuple[str, str]]:
+        steps = [f"{s.step} — {s.result}" if s.result else s.step for s in self.steps]
+        metrics = [
+            f"{m.name} — {m.before or '<before>'} → {m.after or '<after>'}"
+            if m.before or m.after else m.name
+            for m in self.metrics
+        ]
+        return [
+            ("Mitigation Strategy", self.strategy or "<What was done to reduce impact>"),
+            ("Steps Taken", _bullets(steps, "1. <Step> — <result>\n2. <Step> — <result>\n...",
+                                     True)),
+            ("Current Status", self.current_status
+             or "<Mitigated / Partially mitigated / Mitigation failed>"),
+            ("Metrics", _bullets(metrics, "- <metric> — <before> → <after>\n- ...")),
+            ("Residual Risk", self.residual_risk or "<Any remaining exposure>"),
+        ]
+
+
+def _parse_mitigation(r: SectionReader) -> MitigationReport:
+    strategy = r.text_of("Mitigation Strategy")
+    steps = []
+    for item in r.items("Steps Taken"):
+        parts = split_dash(item.text, 1)
+        result = r.part("Steps Taken", item.line, "result (“<step> — <result>”)",
+                        parts[1] if len(parts) == 2 else None)
+        steps.append(MitigationStep(step=parts[0], result=result))
+    status = r.choice("Current Status", _MITIGATION)
+    metrics = []
+    for item in r.items("Metrics"):
+        sides = ARROW.split(item.text, maxsplit=1)
+        if len(sides) < 2:
+            r.problems.append(f"Metrics: line {item.line} has no before → after")
+            metrics.append(Metric(name=item.text))
+            continue
+        name, before = rsplit_dash(sides[0])
+        if before is None and (split := re.match(r"^(.*?\D)(?::\s*|\s+)(\d\S*(?:\s*\S+)?)$", name)):
+            name, before = split[1].strip(), split[2]
+        before = r.part("Metrics", item.line, "before value", before)
+        after = r.part("Metrics", item.line, "after value", sides[1].strip())
+        metrics.append(Metric(name=name, before=before, after=after))
+    return MitigationReport(
+        strategy=strategy,
+        steps=steps,
+        current_status=status,
+        metrics=metrics,
+        residual_risk=r.text_of("Residual Risk"),
+        problems=r.problems,
+    )
+
+
+class StakeholderCommunication(ArtifactModel):
+    """INC-3: the message to stakeholders, including when they hear from us next."""
+
+    code: ClassVar[str] = "INC-3"
+    title: ClassVar[str] = "Stakeholder Communication"
+    audience: str | None = None
+    what_happened: str | None = None
+    current_status: CommsStatus | None = None
+    what_were_doing: str | None = None
+    next_update: str | None = None
+
+    def sections(self) -> list[tuple[str, str]]:
+        message = [
+            ("What Happened", self.what_happened or "<Brief, non-technical summary>"),
+            ("Current Status", self.current_status or "<Mitigated / Investigating / Resolved>"),
+            ("What We're Doing", self.what_were_doing or "<Next steps>"),
+            ("Next Update", self.next_update or "<When stakeholders will hear from us again>"),
+        ]
+        body = "\n\n".join(f"### {heading}\n{text}" for heading, text in message)
+        return [("Audience", self.audience or "<Who is being notified>"), ("Message", f"\n{body}")]
+
+
+_MESSAGE = ("What Happened", "Current Status", "What We're Doing", "Next Update")
+
+
+def _parse_communication(r: SectionReader) -> StakeholderCommunication:
+    return StakeholderCommunication(
+        audience=r.text_of("Audience"),
+        what_happened=r.text_of("What Happened"),
+        current_status=r.choice("Current Status", _COMMS),
+        what_were_doing=r.text_of("What We're Doing"),
+        next_update=r.text_of("Next Update"),
+        problems=r.problems,
+    )
+
+
+_RELATIVE = re.compile(
+    r"(?:^|\b(?:in|every)\s+)(\d+(?:\.\d+)?|an?|half an)\s*"
+    r"(minutes?|mins?|m|hours?|hrs?|h)\b", re.IGNORECASE)
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_CLOCK = re.compile(
+    r"\b([01]?\d|2[0-3]):([0-5]\d)\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?-i:([A-Z]{2,5}))\b)?",
+    re.IGNORECASE)
+
+
+def next_update_at(model: StakeholderCommunication, now: datetime) -> datetime | None:
+    """When the next stakeholder update is due, read from INC-3's "Next Update" text.
+
+    Understands an ISO-8601 time (UTC when no zone), "HH:MM" or "HH:MM UTC" (the
+    next such time after `now`), and "in 30 minutes" / "in 1 hour" / "in 2h" / "30m"
+    (from `now`). Anything else, including other time zones, gives None.
+    """
+    if now.tzinfo is None:
+        raise ValueError("next_update_at needs a timezone-aware `now`")
+    now = now.astimezone(UTC)
+    text = (model.next_update or "").strip()
+    if match := _ISO.search(text):
+        try:
+            return parse_when(match.group(0).replace(" ", "T", 1))
+        except ValueError:
+            return None
+    if match := _RELATIVE.search(text):
+        amount = {"a": 1.0, "an": 1.0, "half an": 0.5}.get(match[1].lower()) or float(match[1])
+        return now + timedelta(minutes=amount * (60 if match[2][0] in "hH" else 1))
+    if match := _CLOCK.search(text):
+        hour, minute, meridiem, zone = int(match[1]), int(match[2]), match[3], match[4]
+        if zone and zone.upper() not in ("UTC", "Z", "GMT"):
+            return None
+        if meridiem:
+            if hour > 12:
+                return None
+            hour = hour % 12 + (12 if meridiem.lower().startswith("p") else 0)
+        due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        return due if due > now else due + timedelta(days=1)
+    return None
+
+
+class SourcedTimelineEntry(BaseModel):
+    """A timeline entry with its evidence: "<timestamp> — <event> — <source>"."""
+
+    timestamp: str
+    event: str
+    source: str | None = None
+
+
+class CausalLink(BaseModel):
+    """One step of the causal chain: "<cause> → <effect>"."""
+
+    cause: str
+    effect: str
+
+
+class RootCauseAnalysis(ArtifactModel):
+    """INC-4: the evidenced chain from trigger to impact, and why it could happen."""
+
+    code: ClassVar[str] = "INC-4"
+    title: ClassVar[str] = "Root Cause Analysis"
+    detailed_timeline: list[SourcedTimelineEntry] = []
+    triggering_event: str | None = None
+    causal_chain: list[CausalLink] = []
+    root_cause: str | None = None
+    contributing_factors: list[str] = []
+    systemic_factors: list[str] = []
+
+    def sections(self) -> list[tuple[str, str]]:
+        timeline = [" — ".join(p for p in (e.timestamp, e.event, e.source) if p)
+                    for e in self.detailed_timeline]
+        chain = [f"{link.cause} → {link.effect}" for link in self.causal_chain]
+        return [
+            ("Detailed Timeline", _bullets(timeline, "- <timestamp> — <event> — <source>\n- ...")),
+            ("Triggering Event", self.triggering_event or "<What set off the incident>"),
+            ("Causal Chain", _bullets(
+                chain, "1. <Cause> → <Effect>\n2. <Effect> → <Further effect>\n...", True)),
+            ("Root Cause", self.root_cause or "<The fundamental issue>"),
+            ("Contributing Factors", _bullets(self.contributing_factors, "- <Factor>\n- ...")),
+            ("Systemic Factors", _bullets(
+                self.systemic_factors, "- <What allowed this to happen or go undetected>\n- ...")),
+        ]
+
+
+def _parse_root_cause(r: SectionReader) -> RootCauseAnalysis:
+    timeline = []
+    for item in r.items("Detailed Timeline"):
+        stamp, rest = split_timestamp(item.text)
+        if is_placeholder(stamp) or rest is None or is_placeholder(rest):
+            r.part("Detailed Timeline", item.line, "“<timestamp> — <event> — <source>”", None)
+            continue
+        event, source = rsplit_dash(rest)
+        timeline.append(SourcedTimelineEntry(timestamp=stamp, event=event, source=r.part(
+            "Detailed Timeline", item.line, "source", source)))
+    trigger = r.text_of("Triggering Event")
+    chain = []
+    for item in r.items("Causal Chain"):
+        steps = ARROW.split(item.text)
+        if len(steps) < 2 or any(is_placeholder(step) for step in steps):
+            r.problems.append(f"Causal Chain: line {item.line} has no “<cause> → <effect>”")
+        else:
+            chain += [CausalLink(cause=a.strip(), effect=b.strip()) for a, b in pairwise(steps)]
+    return RootCauseAnalysis(
+        detailed_timeline=timeline,
+        triggering_event=trigger,
+        causal_chain=chain,
+        root_cause=r.text_of("Root Cause"),
+        contributing_factors=[item.text for item in r.items("Contributing Factors")],
+        systemic_factors=[item.text for item in r.items("Systemic Factors")],
+        problems=r.problems,
+    )
+
+
+class PostMortemAction(BaseModel):
+    """A recommended action item: "[P0] <action> — <owner suggestion>"."""
+
+    priority: Priority | None = None
+    action: str
+    owner: str | None = None
+
+
+class PostMortemReport(ArtifactModel):
+    """INC-5: the blameless review, its lessons and the prioritized follow-ups."""
+
+    code: ClassVar[str] = "INC-5"
+    title: ClassVar[str] = "Post-Mortem Report"
+    summary: str | None = None
+    went_well: list[str] = []
+    went_poorly: list[str] = []
+    lessons_learned: list[str] = []
+    action_items: list[PostMortemAction] = []
+
+    def sections(self) -> list[tuple[str, str]]:
+        actions = [
+            " — ".join(p for p in (f"[{a.priority}] {a.action}" if a.priority else a.action,
+                                   a.owner) if p)
+            for a in self.action_items
+        ]
+        return [
+            ("Incident Summary", self.summary or "<One-paragraph summary>"),
+            ("What Went Well", _bullets(self.went_well, "- <Item>\n- ...")),
+            ("What Went Poorly", _bullets(self.went_poorly, "- <Item>\n- ...")),
+            ("Lessons Learned", _bullets(self.lessons_learned, "- <Lesson>\n- ...")),
+            ("Recommended Action Items", _bullets(actions, "\n".join(
+                f"{n}. [P{n - 1}] <Action> — <owner suggestion>" for n in (1, 2, 3)) + "\n...",
+                True)),
+        ]
+
+
+def _parse_post_mortem(r: SectionReader) -> PostMortemReport:
+    summary = r.text_of("Incident Summary")
+    lists = [[i.text for i in r.items(h)] for h in
+             ("What Went Well", "What Went Poorly", "Lessons Learned")]
+    actions = []
+    label = "Recommended Action Items"
+    items = r.items(label)
+    for item in items:
+        match = _PRIORITY.match(item.text)
+        rest = item.text[match.end() :] if match else item.text
+        if is_placeholder(rest):
+            continue
+        priority = match[1].upper() if match else None
+        if priority not in ("P0", "P1", "P2"):
+            found = f" ({priority} is not one)" if priority else ""
+            r.problems.append(f"{label}: line {item.line} has no [P0]/[P1]/[P2] priority{found}")
+            priority, rest = None, item.text  # keep an unknown "[P3]" where the reader sees it
+        action, owner = rsplit_dash(rest)
+        action = r.part(label, item.line, "action", action) or ""
+        owner = None if owner is None or is_placeholder(owner) else owner
+        actions.append(PostMortemAction(priority=priority, action=action, owner=owner))
+    if items and not actions:
+        r.unfilled(label, "<Action>")
+    return PostMortemReport(summary=summary, went_well=lists[0], went_poorly=lists[1],
+                            lessons_learned=lists[2], action_items=actions, problems=r.problems)
+
+
+class TrackedAction(BaseModel):
+    """A tracked task: "- [ ] <action> — @<owner>"."""
+
+    done: bool = False
+    action: str
+    owner: str | None = None
+
+
+class ActionItemTracker(ArtifactModel):
+    """INC-6: the follow-ups as trackable tasks, by horizon, with owners."""
+
+    code: ClassVar[str] = "INC-6"
+    title: ClassVar[str] = "Action Item Tracker"
+    quick_wins: list[TrackedAction] = []
+    short_term: list[TrackedAction] = []
+    long_term: list[TrackedAction] = []
+    post_mortem_document: str | None = None
+
+    def sections(self) -> list[tuple[str, str]]:
+        def tasks(items: list[TrackedAction]) -> str:
+            lines = [
+                f"- [{'x' if t.done else ' '}] {t.action}" + (f" — @{t.owner}" if t.owner else "")
+                for t in items
+            ]
+            return "\n".join(lines) or "- [ ] <Action> — @<owner>\n- ..."
+
+        return [
+            ("Quick Wins (do this week)", tasks(self.quick_wins)),
+            ("Short-Term (do this sprint/cycle)", tasks(self.short_term)),
+            ("Long-Term (schedule for planning)", tasks(self.long_term)),
+            ("Post-Mortem Document", self.post_mortem_document
+             or "<path or link to published post-mortem>"),
+        ]
+
+
+def _parse_tracker(r: SectionReader) -> ActionItemTracker:
+    horizons = []
+    for heading in ("Quick Wins", "Short-Term", "Long-Term"):
+        tasks = []
+        for item in r.items(heading):
+            text = _OWNER_PLACEHOLDER.sub("", item.text)
+            owner = None
+            if match := _OWNER_AT_END.search(text):
+                owner, text = match[1].rstrip("."), text[: match.start()].strip()
+            elif match := _OWNER_ANYWHERE.search(text):
+                owner = match[1].rstrip(".")
+            if is_placeholder(text):
+                continue
+            if owner is None:
+                r.problems.append(f"{heading}: line {item.line} has no @owner")
+            tasks.append(TrackedAction(done=bool(item.checked), action=text, owner=owner))
+        horizons.append(tasks)
+    return ActionItemTracker(
+        quick_wins=horizons[0],
+        short_term=horizons[1],
+        long_term=horizons[2],
+        post_mortem_document=r.text_of("Post-Mortem Document"),
+        problems=r.problems,
+    )
+
+
+_PARSERS: dict[str, Callable[[SectionReader], ArtifactModel]] = {
+    "INC-1": _parse_triage, "INC-2": _parse_mitigation, "INC-3": _parse_communication,
+    "INC-4": _parse_root_cause, "INC-5": _parse_post_mortem, "INC-6": _parse_tracker,
+}
+
+
+def parse_artifact(code: str, markdown: str) -> ArtifactModel:
+    """Read an artifact's Markdown into its model; never raises on the Markdown itself.
+
+    Raises ValueError for an unknown `code`: that is a programming error.
+    """
+    if code not in _PARSERS:
+        raise ValueError(f"unknown artifact code {code!r}; expected one of {TEMPLATE_CODES}")
+    reader = SectionReader(markdown, _MESSAGE if code == "INC-3" else ())
+    title = re.search(r"^#[ \t]*\[(INC-\d+)\]", split_sections(reader.text)[0], re.MULTILINE)
+    if title and title[1] != code:
+        reader.problems.append(f"Title: names {title[1]}, but this is {code}")
+    return _PARSERS[code](reader)
+
+
+def render_artifact(model: ArtifactModel) -> str:
+    """Markdown in the template's shape; an empty field renders as its template placeholder."""
+    parts = [f"# [{model.code}]: {model.title}"]
+    parts += [f"## {heading}\n{body}" for heading, body in model.sections()]
+    return "\n\n".join(parts) + "\n"
+
+
+def run_checks(code: str, markdown: str, checks: list[str]) -> list[CheckResult]:
+    """Parse an artifact once and run the named automatic checks on it, in order.
+
+    Raises ValueError for a check id no code implements (a workflow definition error).
+    """
+    unknown = [name for name in checks if name not in CHECKS]
+    if unknown:
+        raise ValueError(f"unknown check(s) {unknown}; known: {sorted(CHECKS)}")
+    model = parse_artifact(code, markdown)
+    return [CHECKS[name](model) for name in checks]
