@@ -20,7 +20,7 @@ class WarroomApp(App[None]):
     """One process, one database file, one incident on screen at a time."""
 
     TITLE = "warroom"
-    CSS_PATH = [data_dir("styles") / "warroom.tcss"]
+    CSS_PATH = [data_dir("styles") / "warroom.tcss", data_dir("styles") / "dialogs.tcss"]
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", priority=True),
         Binding("ctrl+o", "switch_incident", "Incidents", id="switch_incident"),
@@ -48,7 +48,7 @@ class WarroomApp(App[None]):
 
     def on_mount(self) -> None:
         if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") in ("xterm", "linux"):
-            self.theme = "textual-ansi"
+            self.theme = "ansi-dark"  # reads well on 16 colours and with NO_COLOR
         self._install_signal_handlers()
         if self.start_incident is not None:
             self.open_incident(self.start_incident)

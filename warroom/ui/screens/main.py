@@ -26,6 +26,7 @@ from warroom.core.state import PhaseState, TransitionError, Verdict
 from warroom.core.workflow import PhaseSpec
 from warroom.resources import data_dir
 from warroom.store.db import StoreError
+from warroom.store.store import SaveResult
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.guide import GuideContent, GuidePanel
 from warroom.ui.widgets.header import IncidentHeader
@@ -70,6 +71,7 @@ class WarRoomScreen(Screen[None]):
         self.phase = 1
         self.base_version = 0
         self._guide_shown: bool | None = None
+        self._editor: ArtifactEditor | None = None
 
     @property
     def wapp(self) -> WarroomApp:
@@ -97,6 +99,7 @@ class WarRoomScreen(Screen[None]):
         incident = store.incident(self.incident_id)
         self.title = f"{incident.ref} {incident.title}"
         self.query_one("#timeline").display = False
+        self._editor = self.query_one(ArtifactEditor)
         self._unregister = self.wapp.register_flusher(self.flush_pending)
         self.refresh_header()
         if self.wapp.watch:
@@ -248,41 +251,40 @@ class WarRoomScreen(Screen[None]):
     # -- saving --------------------------------------------------------------
 
     def save(self, text: str) -> None:
+        """Keep the text as a new version and bring the screen up to date."""
+        result = self._persist(text)
+        if result is None:
+            return
+        if result.transition is not None:
+            self.refresh_sidebar()
+            self.show_banner(self.wapp.store.machine(self.incident_id).state(self.phase), None)
+        self.query_one(GuidePanel).show_criteria(evaluate_gate(self.spec, text), self.spec.gated)
+        self.refresh_header()
+
+    def _persist(self, text: str) -> SaveResult | None:
         """Keep the text as a new version; tell the user if it raced another save."""
-        store = self.wapp.store
         try:
-            result = store.save_artifact(
-                self.incident_id,
-                self.phase,
-                text,
-                actor=self.wapp.actor,
+            result = self.wapp.store.save_artifact(
+                self.incident_id, self.phase, text, actor=self.wapp.actor,
                 base_version=self.base_version,
             )
         except (TransitionError, StoreError) as exc:
             self.notify(str(exc), severity="error", timeout=10)
-            return
+            return None
         self.base_version = result.version.version
         if result.conflict:
             self.notify(
                 f"Someone else saved {self.spec.artifact.code} while you were editing; "
                 f"your text is kept as v{result.version.version} (F5 shows both).",
-                title="Concurrent edit",
-                severity="warning",
-                timeout=15,
+                title="Concurrent edit", severity="warning", timeout=15,
             )
-        if result.transition is not None:
-            self.refresh_sidebar()
-            self.show_banner(store.machine(self.incident_id).state(self.phase), None)
-        self.query_one(GuidePanel).show_criteria(evaluate_gate(self.spec, text), self.spec.gated)
-        self.refresh_header()
+        return result
 
     def flush_pending(self) -> None:
-        """Save unsaved typing now (leaving the phase, quitting, a signal)."""
-        if not self.is_mounted:
-            return
-        pending = self.query_one(ArtifactEditor).take_pending()
+        """Save unsaved typing now (leaving the phase, quitting, a signal): store only."""
+        pending = self._editor.take_pending() if self._editor else None
         if pending is not None:
-            self.save(pending)
+            self._persist(pending)
 
     # -- actions -------------------------------------------------------------
 

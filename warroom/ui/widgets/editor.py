@@ -31,21 +31,19 @@ class ArtifactEditor(Vertical):
         self.dirty = False
         self._loaded = ""  # the text as last loaded or saved: a Changed to it is no edit
         self._timer: Timer | None = None
+        # Held directly, not queried: a flush at exit runs after the widgets unmount.
+        self._banner = Static("", id="editor-banner", classes="banner")
+        self._area = TextArea(
+            "", language="markdown", soft_wrap=True, tab_behavior="indent", id="editor-text"
+        )
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="editor-banner", classes="banner")
-        yield TextArea(
-            "",
-            language="markdown",
-            soft_wrap=True,
-            tab_behavior="indent",
-            id="editor-text",
-            show_line_numbers=False,
-        )
+        yield self._banner
+        yield self._area
 
     @property
     def text_area(self) -> TextArea:
-        return self.query_one("#editor-text", TextArea)
+        return self._area
 
     @property
     def text(self) -> str:
@@ -63,7 +61,7 @@ class ArtifactEditor(Vertical):
         self.show_banner(banner, kind)
 
     def show_banner(self, banner: Text | None, kind: str = "") -> None:
-        widget = self.query_one("#editor-banner", Static)
+        widget = self._banner
         widget.update(banner or "")
         widget.display = banner is not None
         widget.set_classes(f"banner {kind}".strip())

@@ -9,8 +9,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static
-from textual.widgets.selection_list import Selection, SelectionList
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
 
 from warroom.core.gates import CriterionResult
 
@@ -45,6 +45,56 @@ def criteria_text(results: list[CriterionResult], gated: bool) -> Text:
     return text
 
 
+class ProcessChecklist(OptionList):
+    """The phase's process steps; enter or space ticks one. Marks read without colour."""
+
+    BINDINGS = [("space", "toggle", "Tick step")]
+
+    class Toggled(Message):
+        def __init__(self, step: int, done: bool) -> None:
+            super().__init__()
+            self.step = step
+            self.done = done
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.steps: tuple[str, ...] = ()
+        self.done: set[int] = set()
+
+    def show_steps(self, steps: tuple[str, ...], done: frozenset[int]) -> None:
+        self.steps, self.done = steps, set(done)
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(Option(self._prompt(n), id=str(n)) for n in range(1, len(steps) + 1))
+        if highlighted is not None and highlighted < len(steps):
+            self.highlighted = highlighted
+
+    def _prompt(self, n: int) -> Text:
+        text = Text()
+        if n in self.done:
+            text.append("[x] ", style="bold green")
+            text.append(f"{n}. {self.steps[n - 1]}", style="dim")
+        else:
+            text.append("[ ] ")
+            text.append(f"{n}. {self.steps[n - 1]}")
+        return text
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self._flip(self.highlighted + 1)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._flip(event.option_index + 1)
+
+    def _flip(self, step: int) -> None:
+        done = step not in self.done
+        self.done.symmetric_difference_update({step})
+        self.replace_option_prompt_at_index(step - 1, self._prompt(step))
+        self.post_message(self.Toggled(step, done))
+
+
 class GuidePanel(VerticalScroll):
     """Shows the phase's guidance; ticking a step is sent up to be saved."""
 
@@ -56,40 +106,26 @@ class GuidePanel(VerticalScroll):
             self.step = step
             self.done = done
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._silent = False
-
     def compose(self) -> ComposeResult:
         yield Static("", id="guide-title", classes="guide-heading")
         yield Static("Gate criteria", classes="guide-heading")
         yield Static("", id="guide-criteria")
-        yield Static("Process", classes="guide-heading")
-        yield SelectionList[int](id="guide-steps")
+        yield Static("Process (enter ticks a step)", classes="guide-heading")
+        yield ProcessChecklist(id="guide-steps")
         yield Markdown("", id="guide-personas")
 
     def show_guide(self, content: GuideContent, results: list[CriterionResult]) -> None:
         """Data down: the guidance for the phase now on screen."""
         self.query_one("#guide-title", Static).update(Text(content.title, style="bold"))
         self.show_criteria(results, content.gated)
-        steps = self.query_one("#guide-steps", SelectionList)
-        self._silent = True
-        steps.clear_options()
-        steps.add_options(
-            Selection(f"{n}. {step}", n, n in content.steps_done)
-            for n, step in enumerate(content.steps, start=1)
-        )
-        self._silent = False
+        self.query_one(ProcessChecklist).show_steps(content.steps, content.steps_done)
         body = "\n\n".join(md for _role, md in content.personas)
         self.query_one("#guide-personas", Markdown).update(body)
 
     def show_criteria(self, results: list[CriterionResult], gated: bool) -> None:
         self.query_one("#guide-criteria", Static).update(criteria_text(results, gated))
 
-    @on(SelectionList.SelectionToggled, "#guide-steps")
-    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+    @on(ProcessChecklist.Toggled)
+    def _toggled(self, event: ProcessChecklist.Toggled) -> None:
         event.stop()
-        if self._silent:
-            return
-        step = int(event.selection.value)
-        self.post_message(self.StepToggled(step, step in event.selection_list.selected))
+        self.post_message(self.StepToggled(event.step, event.done))

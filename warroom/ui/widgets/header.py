@@ -61,7 +61,7 @@ class IncidentHeader(Widget):
         line.append(f" {incident.status.value} ", style="bold")
         now = self.now
         if now is not None:
-            line.append(f" ⏱ {_duration(now - incident.detected_at)} ", style="bold")
+            line.append(f" T+{_duration(now - incident.detected_at)} ", style="bold")
             due = self.next_update
             if due is not None:
                 if now >= due:

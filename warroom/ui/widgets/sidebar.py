@@ -56,7 +56,7 @@ class PhaseSidebar(OptionList):
         )
         label.append("\n  ")
         label.append(phase.code, style="dim")
-        label.append(" ⛉ " if phase.gated else "   ", style="dim")
+        label.append(" gate " if phase.gated else "      ", style="dim")
         label.append(phase.state.value.replace("_", " "), style=style)
         return label
 
