@@ -20,11 +20,13 @@ class WarroomApp(App[None]):
     """One process, one database file, one incident on screen at a time."""
 
     TITLE = "warroom"
-    CSS_PATH = [data_dir("styles") / "warroom.tcss", data_dir("styles") / "dialogs.tcss"]
+    CSS_PATH = [data_dir("styles") / "warroom.tcss", data_dir("styles") / "dialogs.tcss",
+                data_dir("styles") / "picker.tcss"]
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help", priority=True),
-        Binding("ctrl+o", "switch_incident", "Incidents", id="switch_incident"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Hidden in the footer: screens show their own keys first; help lists all of these.
+        Binding("f1", "help", "Help", id="help", show=False),
+        Binding("ctrl+o", "switch_incident", "Incidents", id="switch_incident", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
     def __init__(
@@ -34,7 +36,7 @@ class WarroomApp(App[None]):
         actor: str,
         clock: Clock | None = None,
         incident_id: int | None = None,
-        autosave_delay: float = 0.5,
+        autosave_delay: float | None = None,
         watch: bool = True,
     ) -> None:
         super().__init__()
@@ -42,7 +44,8 @@ class WarroomApp(App[None]):
         self.actor = actor
         self.clock = clock or SystemClock()
         self.start_incident = incident_id
-        self.autosave_delay = autosave_delay
+        # WARROOM_AUTOSAVE_DELAY exists for tests that must tell a signal flush from an autosave.
+        self.autosave_delay = autosave_delay or float(os.environ.get("WARROOM_AUTOSAVE_DELAY", 0.5))
         self.watch = watch  # off in tests and snapshots: no tick timers, no watchers
         self._flushers: list[Callable[[], None]] = []
 
@@ -80,7 +83,9 @@ class WarroomApp(App[None]):
     def action_help(self) -> None:
         from warroom.ui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 toggles: the app's priority binding sees it first
+        else:
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -101,12 +101,11 @@ class GateDialog(ModalScreen[bool]):
                         )
                         yield Static(criterion_text(r), classes="criterion-text")
             with Horizontal(id="gate-fields"):
-                reviewer = Input(self.reviewer_default, id="gate-reviewer")
-                reviewer.border_title = "Reviewer"
-                yield reviewer
-                comment = Input(placeholder="Why; needed to send back", id="gate-comment")
-                comment.border_title = "Comment"
-                yield comment
+                yield Static(Text("Reviewer", style="bold"), classes="field-label")
+                yield Input(self.reviewer_default, id="gate-reviewer", compact=True)
+                yield Static(Text("Comment", style="bold"), classes="field-label")
+                yield Input(placeholder="why; needed to send back", id="gate-comment",
+                            compact=True)
             yield Static("", id="dialog-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(key_label("F8", "Approve"), id="approve", variant="success",

@@ -50,13 +50,15 @@ class WarRoomScreen(Screen[None]):
     """One incident, one phase on screen at a time."""
 
     BINDINGS = [
+        # Shown in the footer in this order; at 80 columns only the first seven fit.
+        Binding("f1", "app.help", "Help", id="screen_help"),
         Binding("ctrl+g", "gate", "Gate", id="gate", priority=True),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("f2", "inputs", "Inputs", id="inputs"),
         Binding("f3", "toggle_guide", "Guide", id="toggle_guide"),
         Binding("f4", "toggle_timeline", "Timeline", id="toggle_timeline"),
         Binding("f5", "history", "Versions", id="history"),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
         Binding("ctrl+e", "focus_editor", "Editor", id="focus_editor", show=False),
         *[
@@ -112,9 +114,19 @@ class WarRoomScreen(Screen[None]):
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
-        self.set_class(narrow, "narrow")
+        if narrow != self.has_class("narrow"):
+            self.set_class(narrow, "narrow")
+            if self.is_mounted and self._editor is not None:
+                self.refresh_sidebar()
         if self._guide_shown is None:  # the user has not chosen: hide it where it cramps
             self.set_class(narrow, "guide-hidden")
+        self._fit_panels()
+
+    def _fit_panels(self) -> None:
+        """At 80 columns the guide and the sidebar do not both fit beside the editor."""
+        self.set_class(
+            self.has_class("narrow") and not self.has_class("guide-hidden"), "sidebar-hidden"
+        )
 
     # -- data down -----------------------------------------------------------
 
@@ -144,7 +156,7 @@ class WarRoomScreen(Screen[None]):
 
     def refresh_sidebar(self) -> None:
         self.query_one(PhaseSidebar).show_phases(
-            self.wapp.store.phases(self.incident_id), self.phase
+            self.wapp.store.phases(self.incident_id), self.phase, compact=self.has_class("narrow")
         )
 
     def open_phase(self, number: int, *, focus: bool = False) -> None:
@@ -312,6 +324,7 @@ class WarRoomScreen(Screen[None]):
     def action_toggle_guide(self) -> None:
         self._guide_shown = self.has_class("guide-hidden")
         self.set_class(not self._guide_shown, "guide-hidden")
+        self._fit_panels()
 
     def action_toggle_timeline(self) -> None:
         timeline = self.query_one("#timeline")

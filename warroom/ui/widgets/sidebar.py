@@ -36,11 +36,13 @@ class PhaseSidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._phases: list[PhaseView] = []
+        self._compact = False
         self._silent = False
 
-    def show_phases(self, phases: list[PhaseView], selected: int) -> None:
+    def show_phases(self, phases: list[PhaseView], selected: int, *, compact: bool = False) -> None:
         """Data down: redraw the phases and highlight the one on screen."""
         self._phases = phases
+        self._compact = compact
         self._silent = True
         self.clear_options()
         self.add_options([Option(self._label(p), id=str(p.number)) for p in phases])
@@ -55,8 +57,9 @@ class PhaseSidebar(OptionList):
             f"{phase.number} {phase.name}", style="dim" if phase.state is PhaseState.LOCKED else ""
         )
         label.append("\n  ")
-        label.append(phase.code, style="dim")
-        label.append(" gate " if phase.gated else "      ", style="dim")
+        if not self._compact:  # at 80 columns the number already names the artifact
+            label.append(f"{phase.code} ", style="dim")
+        label.append("gate " if phase.gated else "     ", style="dim")
         label.append(phase.state.value.replace("_", " "), style=style)
         return label
 
