@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="a command whose output to follow, e.g. 'journalctl -f' (repeatable)",
     )
 
+    sub.add_parser("demo", help="start a demo incident (a simulated outage) and open it")
+
     p = sub.add_parser("parse", help="print each log line's time and level as JSON lines")
     p.add_argument("file", type=Path)
     p.add_argument("--year", type=int, help="year for timestamps that carry none")
@@ -382,6 +384,15 @@ def cmd_open(store: Store, args: argparse.Namespace) -> int:
     return _run_app(store, args.id)
 
 
+def cmd_demo(store: Store, args: argparse.Namespace) -> int:
+    from warroom.demo import create_demo_incident
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("the demo needs a terminal; run it in a terminal window")
+    incident_id = create_demo_incident(store, actor=actor())
+    return _run_app(store, incident_id)
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "new": cmd_new,
     "list": cmd_list,
@@ -392,6 +403,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "note": cmd_note,
     "export": cmd_export,
     "open": cmd_open,
+    "demo": cmd_demo,
 }
 
 

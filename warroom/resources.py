@@ -1,4 +1,4 @@
-"""Find the package data (templates, personas, styles) in a wheel or a source tree.
+"""Find the package data (templates, personas, styles, demo data) in a wheel or a source tree.
 
 In a wheel they are installed under ``warroom/_data/``; in an editable install
 or a checkout they sit at the top level of the repository, next to ``warroom/``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_KINDS = ("templates", "personas", "styles")
+_KINDS = ("templates", "personas", "styles", "data")
 
 
 def data_dir(kind: str) -> Path:
