@@ -1,0 +1,120 @@
+"""What the tail engine hands out: log records, source state events, batches.
+
+A record keeps the raw bytes of its line (what a pin copies into the incident
+timeline, whole) next to the sanitised text (what the screen shows, cut to a
+display length), so the evidence is never the display's mangled copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from warroom.clock import Clock
+from warroom.timeline.parse import LineParser
+from warroom.timeline.sanitize import sanitize
+
+__all__ = ["Batch", "LogRecord", "RawLine", "RecordMaker", "SourceEvent", "SourceState"]
+
+# (raw line without its newline, file path or command, byte offset, 1-based line number)
+RawLine = tuple[bytes, str, int, int | None]
+
+
+class SourceState(StrEnum):
+    """The state a source shows. ROTATED and TRUNCATED are transitions: the event
+    announcing one is always followed by the state the source settled in."""
+
+    WAITING = "waiting"  # the file (or its directory) does not exist yet
+    FOLLOWING = "following"
+    ROTATED = "rotated"  # renamed away or replaced by a new file of the same name
+    TRUNCATED = "truncated"  # shrank, or was truncated and regrew (copytruncate)
+    UNREADABLE = "unreadable"  # permission denied, a directory, an I/O error
+    DELETED = "deleted"  # removed; waiting for it to be created again
+    RUNNING = "running"  # a command source's process is running
+    EXITED = "exited"  # the process ended; see exit_code
+    FAILED = "failed"  # the command could not be started
+    STOPPED = "stopped"  # the source was removed or the engine closed
+
+
+@dataclass(slots=True, frozen=True)
+class SourceEvent:
+    """A change of a source's state, reported instead of raising."""
+
+    source_id: str
+    state: SourceState
+    at: datetime
+    path: str | None = None  # the file concerned (a glob has many), or the command
+    detail: str = ""
+    exit_code: int | None = None  # EXITED only; negative: killed by that signal
+
+
+@dataclass(slots=True)
+class LogRecord:
+    """One line from a source. Treat as immutable; ``seq`` is set by the buffer.
+
+    ``offset`` and ``line_no`` locate the line in ``path`` for provenance:
+    ``line_no`` is None when the engine started reading in the middle of a big
+    file (counting its lines would mean reading it all).
+    """
+
+    seq: int  # engine-wide arrival order, from 1
+    source_id: str
+    tag: str
+    path: str  # the file it was read from (its name at read time), or the command
+    offset: int  # byte offset of the line's start in that file (or command output)
+    line_no: int | None
+    raw: bytes  # the line as read, without its line terminator; kept whole
+    text: str  # sanitize(raw), cut to the display length
+    ts: datetime | None
+    level: str | None
+    continuation: bool  # part of a multi-line record started by an earlier line
+    received: datetime  # when the engine read it (the injected clock)
+
+
+@dataclass(slots=True)
+class Batch:
+    """What a consumer gets from one drain: everything new since the last drain."""
+
+    records: list[LogRecord] = field(default_factory=list)
+    events: list[SourceEvent] = field(default_factory=list)
+    held: int = 0  # lines now held in the buffer
+    dropped: int = 0  # lines evicted from the buffer since it was created
+    missed: int = 0  # lines evicted before this consumer saw them (since the last drain)
+    first_seq: int = 0  # seq of the oldest line still held (0 when empty)
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.events or self.missed)
+
+
+class RecordMaker:
+    """Turn one file's (or command's) raw lines into records: sanitise and parse.
+
+    Holds the LineParser that learns this file's format, so it is per file and
+    used from one thread only.
+    """
+
+    def __init__(self, source_id: str, tag: str, clock: Clock, *, display_max: int = 4096):
+        self._source_id = source_id
+        self._tag = tag
+        self._clock = clock
+        self._display_max = display_max
+        self._parser = LineParser(now=clock.now())
+
+    def make(self, lines: Sequence[RawLine]) -> list[LogRecord]:
+        """Sanitise and parse ``lines``; one clock reading for the whole batch."""
+        if not lines:
+            return []
+        now = self._clock.now()
+        parse = self._parser.parse
+        sid, tag, cap = self._source_id, self._tag, self._display_max
+        out: list[LogRecord] = []
+        append = out.append
+        for raw, path, offset, line_no in lines:
+            text = sanitize(raw, max_len=cap)
+            # A cut line (a long JSON record) is parsed whole, or its fields would be lost.
+            parsed = parse(raw.decode("utf-8", "replace") if len(raw) > cap else text)
+            append(LogRecord(0, sid, tag, path, offset, line_no, raw, text, parsed.ts,
+                             parsed.level, parsed.continuation, now))
+        return out
