@@ -44,6 +44,24 @@ def criterion_text(result: CriterionResult) -> Text:
     return text
 
 
+def show_error(screen: ModalScreen[bool], error: str) -> None:
+    """Show why the action was refused, in the dialog, which stays open."""
+    box = screen.query_one("#dialog-error", Static)
+    box.update(Text(error))
+    box.display = True
+    screen.app.bell()
+
+
+class TickBox(Checkbox):
+    """A checkbox whose state reads without colour (NO_COLOR): an X only when ticked."""
+
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+
 def artifact_view(markdown: str) -> VerticalScroll:
     """The artifact rendered, in a pane the keyboard can scroll."""
     view = VerticalScroll(
@@ -88,7 +106,7 @@ class GateDialog(ModalScreen[bool]):
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = Text(f"Gate: {self.spec.artifact.label}")
             yield artifact_view(self.markdown)
-            with VerticalScroll(id="gate-criteria"):
+            with VerticalScroll(id="gate-criteria", can_focus=False):
                 yield Static(
                     Text("Criteria: Tab to a box, Space ticks what you confirm as reviewer",
                          style="bold"),
@@ -96,7 +114,7 @@ class GateDialog(ModalScreen[bool]):
                 )
                 for r in self.results:
                     with Horizontal(classes="criterion"):
-                        yield Checkbox(
+                        yield TickBox(
                             Text(f"{r.number}."), compact=True, id=f"criterion-{r.number}"
                         )
                         yield Static(criterion_text(r), classes="criterion-text")
@@ -213,10 +231,3 @@ class CompleteDialog(ModalScreen[bool]):
     def _cancel(self) -> None:
         self.action_cancel()
 
-
-def show_error(screen: ModalScreen[bool], error: str) -> None:
-    """Show why the action was refused, in the dialog, which stays open."""
-    box = screen.query_one("#dialog-error", Static)
-    box.update(Text(error))
-    box.display = True
-    screen.app.bell()

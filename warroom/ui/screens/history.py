@@ -22,13 +22,14 @@ from warroom.core.models import ArtifactVersion
 from warroom.core.workflow import PhaseSpec
 
 
-def version_prompt(version: ArtifactVersion, current_text: str) -> Text:
-    """Two lines per version: number and time, then author and flags."""
+def version_prompt(version: ArtifactVersion, current_text: str, *, one_line: bool = False) -> Text:
+    """Number and time, then author and flags; on two lines where the list is narrow."""
     saved = version.saved_at.astimezone(UTC)
     text = Text()
     text.append(f"v{version.version}", style="bold")
-    text.append(f"  {saved:%H:%M:%S} UTC {saved:%Y-%m-%d}\n")
-    text.append(f"    {version.author}", style="dim")
+    text.append(f"  {saved:%H:%M:%S} UTC {saved:%Y-%m-%d}")
+    text.append("  " if one_line else "\n    ")
+    text.append(version.author, style="dim")
     if version.conflict:
         text.append(" · conflict", style="bold yellow")
     if version.after_approval:
@@ -42,7 +43,8 @@ def diff_text(version: ArtifactVersion, current_text: str) -> Text:
     """What restoring the version would change in the editor: - goes, + comes back."""
     if version.body == current_text:
         return Text(f"v{version.version} is the same as the text in the editor.", style="dim")
-    text = Text(f"Restoring v{version.version} would change the editor's text so:\n\n",
+    text = Text()
+    text.append(f"Restoring v{version.version} would change the editor's text so:\n\n",
                 style="italic")
     lines = difflib.unified_diff(
         current_text.splitlines(), version.body.splitlines(),
@@ -93,28 +95,22 @@ class VersionHistory(ModalScreen[str | None]):
             if self.read_only_reason:
                 yield Static(
                     Text(f"Read-only, nothing can be restored: {self.read_only_reason}"),
-                    classes="dialog-notice",
+                    id="history-read-only", classes="dialog-notice",
                 )
             with Horizontal(id="history-body"):
-                options = OptionList(
-                    *(Option(version_prompt(v, self.current_text), id=str(v.version))
-                      for v in self.versions),
-                    id="history-versions",
-                )
+                options = OptionList(id="history-versions")
                 options.border_title = f"{len(self.versions)} saved, newest first"
                 yield options
                 with VerticalScroll(id="history-view"):
                     yield Static(Text("No saved versions yet.", style="dim"), id="history-text")
             yield Static("", id="dialog-error", classes="dialog-error")
             restore = "" if self.read_only_reason else "Enter/r restore · "
-            yield Static(
-                Text(f"↑↓ pick · {restore}d diff ⇄ full text · Tab list ⇄ view · Esc close"),
-                classes="dialog-hint",
-            )
+            hint = f"↑↓ pick · {restore}d diff/text · Tab pane · Esc close"
+            yield Static(Text(hint if self.versions else "Esc close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#dialog-error").display = False
-        self.set_class(self.app.size.width < 100, "narrow")
+        self._lay_out()
         options = self.query_one("#history-versions", OptionList)
         if self.versions:
             options.highlighted = 0
@@ -124,7 +120,21 @@ class VersionHistory(ModalScreen[str | None]):
             options.display = False
 
     def on_resize(self) -> None:
-        self.set_class(self.app.size.width < 100, "narrow")
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """List beside the view when wide; stacked, one line per version, when narrow."""
+        narrow = self.app.size.width < 100
+        options = self.query_one("#history-versions", OptionList)
+        if self.has_class("narrow") == narrow and options.option_count == len(self.versions):
+            return
+        self.set_class(narrow, "narrow")
+        highlighted = options.highlighted
+        options.set_options(
+            Option(version_prompt(v, self.current_text, one_line=narrow), id=str(v.version))
+            for v in self.versions
+        )
+        options.highlighted = highlighted
 
     @property
     def highlighted(self) -> ArtifactVersion | None:
@@ -166,7 +176,7 @@ class VersionHistory(ModalScreen[str | None]):
             return
         if self.read_only_reason:
             error = self.query_one("#dialog-error", Static)
-            error.update(Text(f"Cannot restore v{version.version}: {self.read_only_reason}"))
+            error.update(Text(f"Cannot restore v{version.version}: read-only (see above)."))
             error.display = True
             self.app.bell()
             return
