@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
 
-    from warroom.core.workflow import Workflow
+    from warroom.core.workflow import PhaseSpec, Workflow
 
 # Keys every Textual screen inherits (tab, shift+tab, copy): listed with the app's.
 _INHERITED_SCREEN_ACTIONS = frozenset(b.action for _key, b in BindingsMap(Screen.BINDINGS))
@@ -50,6 +50,8 @@ def _words(cls: type) -> str:
 
 
 def _describe(binding: Binding) -> str:
+    if binding.action in ("command_palette", "app.command_palette"):
+        return "Command palette: every action, by name"
     if binding.description:
         return binding.description
     if binding.tooltip:
@@ -92,13 +94,12 @@ def key_groups(screen: Screen[object]) -> list[KeyGroup]:
     groups.append(KeyGroup("App", _lines(app, everywhere)))
     palette = app.COMMAND_PALETTE_BINDING
     if app.ENABLE_COMMAND_PALETTE and not any(b.key == palette for b in everywhere):
-        groups[-1].lines.append(
-            (app.get_key_display(Binding(palette, "command_palette")), "Command palette")
-        )
+        groups[-1].lines.extend(_lines(app, [Binding(palette, "command_palette")]))
     # The focused widget first, then its containers.
     for node, bindings in by_node.items():
         groups.append(KeyGroup(_group_title(node), _lines(app, bindings)))
-    if not any(isinstance(node, TextArea) for node in by_node):
+    has_editor = bool(screen.query(TextArea))
+    if has_editor and not any(isinstance(node, TextArea) for node in by_node):
         basics = [b for _key, b in BindingsMap(TextArea.BINDINGS) if "cursor" not in b.action]
         groups.append(KeyGroup("Editor", _lines(app, basics)))
     return [group for group in groups if group.lines]
@@ -111,8 +112,8 @@ def phases_paragraph(workflow: Workflow, gate_key: str | None) -> str:
     gated = [p for p in phases if p.gate is not None]
     ungated = [p for p in phases if p.gate is None]
 
-    def numbers(items: list[object]) -> str:
-        labels = [str(getattr(p, "number", p)) for p in items]
+    def numbers(items: list[PhaseSpec]) -> str:
+        labels = [str(p.number) for p in items]
         return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
     send_back = sorted({p.gate.send_back.label for p in gated if p.gate is not None})
@@ -170,15 +171,25 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(_PALETTE, style="bold"), classes="help-palette")
             widest = max((len(keys) for g in self.groups for keys, _ in g.lines), default=4)
             width = min(widest, 20)  # longer key lists wrap rather than squeeze the text
+            phases_shown = workflow is None
             for group in self.groups:
                 yield Static(Text(group.title), classes="help-heading")
                 yield _KeyTable(group, width)
-            if workflow is not None:
-                yield Static(Text("Phases and gates"), classes="help-heading")
-                yield Static(
-                    Text(phases_paragraph(workflow, _gate_key(app, self.origin))),
-                    classes="help-phases",
-                )
+                if group.title == "App" and not phases_shown:
+                    # After the keys that matter most, before the long widget reference.
+                    yield from self._phases(workflow)
+                    phases_shown = True
+            if not phases_shown:
+                yield from self._phases(workflow)
+
+    def _phases(self, workflow: Workflow | None) -> ComposeResult:
+        if workflow is None:
+            return
+        yield Static(Text("Phases and gates"), classes="help-heading")
+        yield Static(
+            Text(phases_paragraph(workflow, _gate_key(self.app, self.origin))),
+            classes="help-phases",
+        )
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

@@ -36,6 +36,7 @@ class NewIncidentDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="new-incident", classes="dialog") as dialog:
             dialog.border_title = "Declare an incident"
+            dialog.border_subtitle = "Enter declares · Escape cancels"
             yield Label("Title: what is broken, as its users see it")
             yield Input(placeholder="e.g. Checkout returns 5xx", id="new-title")
             yield Label("Severity")
@@ -63,6 +64,12 @@ class NewIncidentDialog(ModalScreen[int | None]):
         error.display = True
         self.query_one(focus).focus()
 
+    @on(Select.Changed, "#new-severity")
+    def _severity_chosen(self, event: Select.Changed) -> None:
+        # Enter on the menu chose a severity; the next Enter should declare, not reopen it.
+        if event.select.has_focus_within:
+            self.query_one("#new-detected", Input).focus()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#declare")
     def declare(self) -> None:
@@ -70,8 +77,13 @@ class NewIncidentDialog(ModalScreen[int | None]):
         if not title:
             self.show_error("A title is required.", "#new-title")
             return
+        when = self.query_one("#new-detected", Input).value
+        if not when.strip():
+            example = iso(self.wapp.clock.now())
+            self.show_error(f"A detection time is required, e.g. {example}.", "#new-detected")
+            return
         try:
-            detected = parse_when(self.query_one("#new-detected", Input).value)
+            detected = parse_when(when)
         except ValueError as exc:
             self.show_error(str(exc), "#new-detected")
             return

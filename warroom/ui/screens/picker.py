@@ -61,7 +61,7 @@ class IncidentTable(DataTable[Text]):
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="open_incident"),
-        Binding("up", "cursor_up_or_leave", "Cursor up", show=False),
+        Binding("up", "cursor_up_or_leave", "Cursor up", id="incident_list_up", show=False),
     ]
 
     class LeftTop(Message):
@@ -75,20 +75,25 @@ class IncidentTable(DataTable[Text]):
 
 
 class FilterInput(Input):
-    """The filter line; Enter opens the first (highlighted) match."""
+    """The filter line; Enter opens the highlighted match, Down goes into the list."""
 
-    BINDINGS = [Binding("enter", "submit", "Open", id="open_first_match")]
+    BINDINGS = [
+        Binding("enter", "submit", "Open", id="open_first_match"),
+        Binding("down", "screen.focus_list", "List", id="incident_list_down", show=False),
+    ]
 
 
 class IncidentPicker(Screen[None]):
     """Every incident in the database, newest first."""
 
     BINDINGS = [
+        # The app hides its own keys in the footer; this screen shows the ones that matter here.
+        Binding("f1", "app.help", "Help", id="picker_help"),
         Binding("ctrl+n", "new_incident", "New incident", id="new_incident"),
         Binding("n", "new_incident", "New incident", id="new_incident_n", show=False),
         Binding("slash", "focus_filter", "Filter", id="filter_incidents", key_display="/"),
         Binding("escape", "focus_list", "List", id="incident_list"),
-        Binding("down", "focus_list", "List", id="incident_list_down", show=False),
+        Binding("ctrl+q", "app.quit", "Quit", id="picker_quit", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -194,14 +199,17 @@ class IncidentPicker(Screen[None]):
             table.move_cursor(row=keys.index(str(selected)), animate=False)
 
         table.display = bool(visible)
+        self.refresh_bindings()  # "esc List" only while there is a list to go to
         if not self._rows:
             message.update("No incidents yet. Press ctrl+n to declare one.")
         elif not visible:
             message.update(Text(f"No incident matches {self.query_one(FilterInput).value!r}."))
         else:
             ongoing = sum(r.incident.status is Status.ONGOING for r in self._rows)
-            shown = f"{len(visible)} of {len(self._rows)}" if len(visible) < len(self._rows) else (
-                f"{len(self._rows)}"
+            shown = (
+                f"{len(visible)} of {len(self._rows)}"
+                if len(visible) < len(self._rows)
+                else (f"{len(self._rows)}")
             )
             message.update(
                 f"{shown} incident{'s' if len(self._rows) != 1 else ''}, {ongoing} ongoing. "
@@ -243,6 +251,8 @@ class IncidentPicker(Screen[None]):
     # -- actions -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter":  # already there: the footer need not offer it
+            return self.focused is not self.query_one(FilterInput)
         if action == "focus_list":
             # Only from the filter, and only when there is a list to go to.
             return self.focused is self.query_one(FilterInput) and bool(self._visible())
