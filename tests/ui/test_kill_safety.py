@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -116,12 +117,11 @@ def test_hangup_or_terminate_saves_before_exit(tmp_path: Path, signum: int) -> N
                 os.read(fd, 65536)
             except OSError:
                 time.sleep(0.05)
-        assert status is not None and os.WIFEXITED(status), "warroom did not exit on the signal"
+        assert status is not None, "warroom did not exit on the signal"
+        assert os.WIFEXITED(status)
         assert os.WEXITSTATUS(status) == 128 + signum
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.close(fd)
     assert "HUPMARK" in _saved_text(db)

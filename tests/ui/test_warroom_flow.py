@@ -65,7 +65,8 @@ async def test_incident_through_all_six_phases(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, WarRoomScreen) and screen.phase == 1
+        assert isinstance(screen, WarRoomScreen)
+        assert screen.phase == 1
 
         # INC-1: sent back once with a comment, shown above the editor.
         await paste_artifact(pilot, "INC-1.md")
