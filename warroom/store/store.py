@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
-from warroom.clock import Clock, SystemClock
+from warroom.clock import Clock, SystemClock, iso
 from warroom.core import rules
+from warroom.core.evidence import one_line
 from warroom.core.gates import approval_refusal, evaluate_gate
 from warroom.core.models import (
     ActionItem,
@@ -402,8 +403,59 @@ class Store:
             )
         return self.event(event_id)
 
+    def edit_event(
+        self,
+        event_id: int,
+        *,
+        actor: str,
+        text: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> TimelineEvent:
+        """Fix an entry's time or wording; the change itself goes into the audit log."""
+        before = self.event(event_id)
+        if before.kind is EventKind.SYSTEM:
+            raise StoreError("system events are the audit log: they cannot be edited")
+        changes: dict[str, Any] = {}
+        notes = []
+        if text is not None and text.strip() and text != before.text:
+            changes["text"] = text
+            notes.append(f"text {one_line(before.text, 60)!r} → {one_line(text, 60)!r}")
+        if occurred_at is not None and occurred_at != before.occurred_at:
+            changes["occurred_at"] = _ts(occurred_at)
+            notes.append(f"time {iso(before.occurred_at)} → {iso(occurred_at)}")
+        if not changes:
+            return before
+        with write_lock(self.db):
+            self.db["timeline_events"].update(event_id, changes)
+            self._event(
+                before.incident_id,
+                EventKind.SYSTEM,
+                f"Timeline entry #{event_id} edited: " + "; ".join(notes),
+                actor,
+            )
+        return self.event(event_id)
+
+    def remove_event(self, event_id: int, *, actor: str) -> None:
+        """Hide an entry from the timeline; it stays in the file, and the removal is logged."""
+        before = self.event(event_id)
+        if before.kind is EventKind.SYSTEM:
+            raise StoreError("system events are the audit log: they cannot be removed")
+        if before.removed:
+            return
+        with write_lock(self.db):
+            self.db["timeline_events"].update(event_id, {"removed": 1})
+            self._event(
+                before.incident_id,
+                EventKind.SYSTEM,
+                f"Timeline entry #{event_id} removed: {one_line(before.text, 80)!r}",
+                actor,
+            )
+
     def event(self, event_id: int) -> TimelineEvent:
-        return _event(self.db["timeline_events"].get(event_id))
+        rows = list(self.db["timeline_events"].rows_where("id = ?", [event_id]))
+        if not rows:
+            raise StoreError(f"no timeline entry #{event_id}")
+        return _event(rows[0])
 
     def events(self, incident_id: int, *, include_removed: bool = False) -> list[TimelineEvent]:
         where = "incident_id = ?" + ("" if include_removed else " and removed = 0")
