@@ -344,3 +344,18 @@ def test_close_hands_back_unfinished_lines(log: Path) -> None:
     f = FileFollower(log)
     f.check()
     assert f.close() == [(b"half", str(log), 5, 2)]
+
+
+def test_a_reader_far_behind_skips_to_the_last_lines(log: Path) -> None:
+    log.write_bytes(b"")
+    f = FileFollower(log, backlog=3, max_lag_bytes=1000)
+    f.check()
+    write(log, b"".join(b"line %04d\n" % i for i in range(500)))  # 5,000 bytes behind
+    result = f.check()
+    assert texts(result) == [b"line 0497", b"line 0498", b"line 0499"]
+    assert [line[3] for line in result.lines] == [None, None, None]
+    assert f.skipped_bytes == 4970
+    assert result.changes[0][::2] == (
+        S.FOLLOWING, "fell behind: skipped 4970 bytes in all to keep up")
+    write(log, b"next\n")
+    assert f.check().lines == [(b"next", str(log), 5000, None)]

@@ -151,6 +151,10 @@ class FileFollower:
             opened like "end", so a huge file moved into place is not replayed.
         rotate_wait: seconds an old file is still read after a rotation,
             for lines its writer adds before it reopens the new one.
+        max_lag_bytes: when this far behind the end (a writer faster than we
+            parse), jump to the last ``backlog`` lines instead: the lag stays
+            bounded, and lines a bounded buffer would drop anyway are not
+            parsed first. The bytes skipped are counted and reported.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, backlog: int = 200,
@@ -158,6 +162,7 @@ class FileFollower:
                  opener: Opener | None = None, max_line_bytes: int = 1 << 20,
                  max_backlog_bytes: int = 16 << 20, catchup_bytes: int = 8 << 20,
                  read_limit: int = 8 << 20, rotate_wait: float = 2.0,
+                 max_lag_bytes: int | None = 16 << 20,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.path = os.path.abspath(os.fspath(path))
         self.backlog = backlog
@@ -168,6 +173,8 @@ class FileFollower:
         self._catchup = catchup_bytes
         self._limit = read_limit
         self._rotate_wait = rotate_wait
+        self._max_lag = max_lag_bytes
+        self.skipped_bytes = 0
         self._monotonic = monotonic
         self._cur: _Handle | None = None
         self._draining: list[_Handle] = []
@@ -316,6 +323,8 @@ class FileFollower:
         try:
             if st.st_size < h.pos or self._regrown(h):
                 self._truncated(h, st, lines, changes)
+            elif self._max_lag is not None and st.st_size - h.pos > self._max_lag:
+                self._skip_ahead(h, st.st_size, lines, changes)
             _, hit = h.read(lines, self._limit)
             if len(h.fp) < FINGERPRINT_BYTES and h.pos > len(h.fp):
                 h.fingerprint()
@@ -339,6 +348,17 @@ class FileFollower:
         how = "shrank" if st.st_size < old else "rewritten from the start"
         self._set(changes, SourceState.TRUNCATED, f"{how}: was {old} bytes, now {st.st_size}")
         self._set(changes, SourceState.FOLLOWING)
+
+    def _skip_ahead(self, h: _Handle, size: int, lines: list[RawLine],
+                    changes: list[StateChange]) -> None:
+        h.flush(lines)
+        begin, data = read_backlog(h.fd, size, self.backlog, self._max_backlog)
+        self.skipped_bytes += max(0, begin - h.pos)
+        h.pos, h.line_no = begin, None
+        if data:
+            h.split(data, lines)
+        self._set(changes, SourceState.FOLLOWING,
+                  f"fell behind: skipped {self.skipped_bytes} bytes in all to keep up")
 
     def _retire(self, h: _Handle, lines: list[RawLine]) -> None:
         h.flush(lines)

@@ -35,8 +35,9 @@ class LineSplitter:
         rest = parts.pop()
         path, line_no = self.path, self.line_no
         append = out.append
+        crlf = b"\r" in data
         for part in parts:
-            append((part[:-1] if part[-1:] == b"\r" else part, path, offset, line_no))
+            append((part[:-1] if crlf and part[-1:] == b"\r" else part, path, offset, line_no))
             offset += len(part) + 1
             if line_no is not None:
                 line_no += 1

@@ -50,27 +50,46 @@ class SourceEvent:
     exit_code: int | None = None  # EXITED only; negative: killed by that signal
 
 
-@dataclass(slots=True)
 class LogRecord:
     """One line from a source. Treat as immutable; ``seq`` is set by the buffer.
 
     ``offset`` and ``line_no`` locate the line in ``path`` for provenance:
     ``line_no`` is None when the engine started reading in the middle of a big
-    file (counting its lines would mean reading it all).
+    file (counting its lines would mean reading it all). ``raw`` is not stored
+    twice: for the common plain-ASCII line it is re-encoded from ``text``, which
+    keeps a 100k-line buffer about a third smaller.
     """
 
-    seq: int  # engine-wide arrival order, from 1
-    source_id: str
-    tag: str
-    path: str  # the file it was read from (its name at read time), or the command
-    offset: int  # byte offset of the line's start in that file (or command output)
-    line_no: int | None
-    raw: bytes  # the line as read, without its line terminator; kept whole
-    text: str  # sanitize(raw), cut to the display length
-    ts: datetime | None
-    level: str | None
-    continuation: bool  # part of a multi-line record started by an earlier line
-    received: datetime  # when the engine read it (the injected clock)
+    __slots__ = ("_raw", "continuation", "level", "line_no", "offset", "path", "received",
+                 "seq", "source_id", "tag", "text", "ts")
+
+    def __init__(self, seq: int, source_id: str, tag: str, path: str, offset: int,
+                 line_no: int | None, raw: bytes, text: str, ts: datetime | None,
+                 level: str | None, continuation: bool, received: datetime) -> None:
+        self.seq = seq  # engine-wide arrival order, from 1
+        self.source_id = source_id
+        self.tag = tag
+        self.path = path  # the file it was read from (its name at read time), or the command
+        self.offset = offset  # byte offset of the line's start in that file or output
+        self.line_no = line_no
+        # Equal lengths can only mean equal content when the text is the ASCII of raw.
+        self._raw: bytes | None = (
+            None if len(raw) == len(text) and raw == text.encode() else raw)
+        self.text = text  # sanitize(raw), cut to the display length
+        self.ts = ts
+        self.level = level
+        self.continuation = continuation  # part of a record started by an earlier line
+        self.received = received  # when the engine read it (the injected clock)
+
+    @property
+    def raw(self) -> bytes:
+        """The line as read, without its line terminator; whole, never cut."""
+        return self._raw if self._raw is not None else self.text.encode()
+
+    def __repr__(self) -> str:
+        return (f"LogRecord(seq={self.seq}, source_id={self.source_id!r}, path={self.path!r}, "
+                f"offset={self.offset}, line_no={self.line_no}, raw={self.raw!r}, "
+                f"level={self.level!r}, ts={self.ts!r})")
 
 
 @dataclass(slots=True)

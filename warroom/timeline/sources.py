@@ -36,6 +36,8 @@ class TailOptions:
         even 100 polled files stay well under 1% of a core.
     safety_interval: seconds between checks of a watched file with no event:
         catches what no event announced (chmod, a silent file system).
+    max_lag_bytes: how far a file may run ahead of the reader before it skips
+        to the last lines (16 MiB: ~2.5 s of a 50,000 lines/s log).
     """
 
     backlog: int = 200
@@ -47,6 +49,7 @@ class TailOptions:
     max_line_bytes: int = 1 << 20
     read_limit: int = 4 << 20
     catchup_bytes: int = 8 << 20
+    max_lag_bytes: int | None = 16 << 20
     force_polling: bool = False
 
 
@@ -140,7 +143,8 @@ class Source:
         o = self._options
         return FileFollower(path, backlog=o.backlog, start=start, opener=opener,
                             max_line_bytes=o.max_line_bytes, catchup_bytes=o.catchup_bytes,
-                            read_limit=o.read_limit, rotate_wait=o.rotate_wait)
+                            read_limit=o.read_limit, rotate_wait=o.rotate_wait,
+                            max_lag_bytes=o.max_lag_bytes)
 
     def _maker(self) -> RecordMaker:
         return RecordMaker(self.source_id, self.tag, self._clock,
@@ -194,6 +198,11 @@ class FileSource(Source):
         self._hub = hub
         self._opener = opener
         self._follower: FileFollower | None = None
+
+    @property
+    def skipped_bytes(self) -> int:
+        """Bytes jumped over to keep up with a writer faster than we can parse."""
+        return self._follower.skipped_bytes if self._follower is not None else 0
 
     def _on_changes(self, changes: Changes | None) -> None:
         follower = self._follower
