@@ -20,235 +20,120 @@ from warroom.timeline.parse import (
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 # (line, expected ISO timestamp or None, expected level or None)
+# fmt: off
 SAMPLES: list[tuple[str, str | None, str | None]] = [
     # ISO-8601 with fractions and zones
     ("2024-01-15T10:00:00Z GET /health 200", "2024-01-15T10:00:00+00:00", None),
-    (
-        "2024-01-15T10:00:00.123456789+05:30 INFO worker started",
-        "2024-01-15T10:00:00.123456+05:30",
-        "info",
-    ),
-    (
-        "2024-01-15T10:00:00.5-0800 WARN disk 91% full",
-        "2024-01-15T10:00:00.500000-08:00",
-        "warning",
-    ),
-    (
-        "2024-01-15 10:00:00.123 UTC [4242] LOG:  database system is ready",
-        "2024-01-15T10:00:00.123000+00:00",
-        "info",
-    ),
-    (
-        '2024-01-15 10:00:00.123 UTC [4242] FATAL:  role "x" does not exist',
-        "2024-01-15T10:00:00.123000+00:00",
-        "critical",
-    ),
+    ("2024-01-15T10:00:00.123456789+05:30 INFO worker started",
+     "2024-01-15T10:00:00.123456+05:30", "info"),
+    ("2024-01-15T10:00:00.5-0800 WARN disk 91% full",
+     "2024-01-15T10:00:00.500000-08:00", "warning"),
+    ("2024-01-15 10:00:00.123 UTC [4242] LOG:  database system is ready",
+     "2024-01-15T10:00:00.123000+00:00", "info"),
+    ('2024-01-15 10:00:00.123 UTC [4242] FATAL:  role "x" does not exist',
+     "2024-01-15T10:00:00.123000+00:00", "critical"),
     # journald short-iso / short-iso-precise
     ("2024-03-02T08:15:00+0100 web01 nginx[811]: reloading", "2024-03-02T08:15:00+01:00", None),
-    (
-        "2024-03-02T08:15:00.654321+01:00 web01 systemd[1]: Started Session 4.",
-        "2024-03-02T08:15:00.654321+01:00",
-        None,
-    ),
+    ("2024-03-02T08:15:00.654321+01:00 web01 systemd[1]: Started Session 4.",
+     "2024-03-02T08:15:00.654321+01:00", None),
     # syslog, no year
-    (
-        "Mar  3 07:01:02 db2 kernel: EXT4-fs error (device sda1): bad block",
-        "2024-03-03T07:01:02",
-        None,
-    ),
+    ("Mar  3 07:01:02 db2 kernel: EXT4-fs error (device sda1): bad block",
+     "2024-03-03T07:01:02", None),
     ("Feb 20 23:59:59 gw sshd[3021]: Failed password for root", "2024-02-20T23:59:59", None),
     ("May 30 04:02:55 gw logrotate: ALERT exited abnormally with [1]", "2024-05-30T04:02:55", None),
     ("<11>Feb 20 23:59:59 gw app[1]: disk gone", "2024-02-20T23:59:59", "error"),
     # Apache / nginx
-    (
-        "[Tue Jan 09 11:22:33 2024] [error] [client 10.0.0.7] File does not exist: /var/www/x",
-        "2024-01-09T11:22:33",
-        "error",
-    ),
-    (
-        "[Tue Jan 09 11:22:33.402111 2024] [proxy:warn] [pid 812:tid 99] AH01144: No protocol",
-        "2024-01-09T11:22:33.402111",
-        "warning",
-    ),
-    (
-        "[Thu Feb 01 06:00:01 2024] [notice] Apache/2.2.3 configured",
-        "2024-02-01T06:00:01",
-        "notice",
-    ),
-    (
-        '10.1.2.3 - alice [09/Jan/2024:11:22:33 -0700] "GET /a HTTP/1.1" 404 12',
-        "2024-01-09T11:22:33-07:00",
-        None,
-    ),
-    (
-        '::1 - - [09/Jan/2024:11:22:33 +0000] "POST /login HTTP/2.0" 500 0 "-" "curl/8"',
-        "2024-01-09T11:22:33+00:00",
-        None,
-    ),
-    (
-        "2024/01/09 11:22:33 [crit] 77#77: *9 connect() failed (111: Connection refused)",
-        "2024-01-09T11:22:33",
-        "critical",
-    ),
+    ("[Tue Jan 09 11:22:33 2024] [error] [client 10.0.0.7] File does not exist: /var/www/x",
+     "2024-01-09T11:22:33", "error"),
+    ("[Tue Jan 09 11:22:33.402111 2024] [proxy:warn] [pid 812:tid 99] AH01144: No protocol",
+     "2024-01-09T11:22:33.402111", "warning"),
+    ("[Thu Feb 01 06:00:01 2024] [notice] Apache/2.2.3 configured",
+     "2024-02-01T06:00:01", "notice"),
+    ('10.1.2.3 - alice [09/Jan/2024:11:22:33 -0700] "GET /a HTTP/1.1" 404 12',
+     "2024-01-09T11:22:33-07:00", None),
+    ('::1 - - [09/Jan/2024:11:22:33 +0000] "POST /login HTTP/2.0" 500 0 "-" "curl/8"',
+     "2024-01-09T11:22:33+00:00", None),
+    ("2024/01/09 11:22:33 [crit] 77#77: *9 connect() failed (111: Connection refused)",
+     "2024-01-09T11:22:33", "critical"),
     # Java / log4j / logback / Spring / Tomcat / Zookeeper-style
-    (
-        "2023-07-04 09:10:11,512 ERROR [pool-1-thread-3] c.e.OrderService: timeout",
-        "2023-07-04T09:10:11.512000",
-        "error",
-    ),
-    (
-        "2023-07-04 09:10:11.512 [main] DEBUG o.h.SQL - select 1",
-        "2023-07-04T09:10:11.512000",
-        "debug",
-    ),
-    (
-        "2023-07-04T09:10:11.512+02:00  WARN 4711 --- [main] o.s.b.StartupInfo : slow start",
-        "2023-07-04T09:10:11.512000+02:00",
-        "warning",
-    ),
-    (
-        "04-Jul-2023 09:10:11.512 SEVERE [main] org.apache.catalina.Startup failed",
-        "2023-07-04T09:10:11.512000",
-        "error",
-    ),
-    (
-        "2023-07-04 09:10:11,512 - TRACE [Worker-2:Peer@88] - heartbeat",
-        "2023-07-04T09:10:11.512000",
-        "trace",
-    ),
-    (
-        "[2023-07-04T09:10:11,512][WARN ][o.e.c.r.a.DiskThresholdMonitor] [n1] low disk",
-        "2023-07-04T09:10:11.512000",
-        "warning",
-    ),
-    (
-        "18/03/11 22:01:02 INFO storage.BlockManager: Found block rdd_2_1 locally",
-        "2018-03-11T22:01:02",
-        "info",
-    ),
+    ("2023-07-04 09:10:11,512 ERROR [pool-1-thread-3] c.e.OrderService: timeout",
+     "2023-07-04T09:10:11.512000", "error"),
+    ("2023-07-04 09:10:11.512 [main] DEBUG o.h.SQL - select 1",
+     "2023-07-04T09:10:11.512000", "debug"),
+    ("2023-07-04T09:10:11.512+02:00  WARN 4711 --- [main] o.s.b.StartupInfo : slow start",
+     "2023-07-04T09:10:11.512000+02:00", "warning"),
+    ("04-Jul-2023 09:10:11.512 SEVERE [main] org.apache.catalina.Startup failed",
+     "2023-07-04T09:10:11.512000", "error"),
+    ("2023-07-04 09:10:11,512 - TRACE [Worker-2:Peer@88] - heartbeat",
+     "2023-07-04T09:10:11.512000", "trace"),
+    ("[2023-07-04T09:10:11,512][WARN ][o.e.c.r.a.DiskThresholdMonitor] [n1] low disk",
+     "2023-07-04T09:10:11.512000", "warning"),
+    ("18/03/11 22:01:02 INFO storage.BlockManager: Found block rdd_2_1 locally",
+     "2018-03-11T22:01:02", "info"),
     # Python logging
-    (
-        "2022-11-30 23:59:58,001 - billing.db - CRITICAL - pool exhausted",
-        "2022-11-30T23:59:58.001000",
-        "critical",
-    ),
-    (
-        "2022-11-30 23:59:58,001 root WARNING retrying in 5s",
-        "2022-11-30T23:59:58.001000",
-        "warning",
-    ),
+    ("2022-11-30 23:59:58,001 - billing.db - CRITICAL - pool exhausted",
+     "2022-11-30T23:59:58.001000", "critical"),
+    ("2022-11-30 23:59:58,001 root WARNING retrying in 5s",
+     "2022-11-30T23:59:58.001000", "warning"),
     ("ERROR:billing:charge failed for order 7", None, "error"),
     # Go, klog
     ("2009/11/10 23:00:00 listening on :8080", "2009-11-10T23:00:00", None),
-    (
-        "2009/11/10 23:00:00.123456 main.go:42: [ERROR] cannot bind",
-        "2009-11-10T23:00:00.123456",
-        "error",
-    ),
-    (
-        "E0514 14:03:22.001234    1 reflector.go:138] failed to list pods",
-        "2024-05-14T14:03:22.001234",
-        "error",
-    ),
-    (
-        "W0514 14:03:22.001234    1 warnings.go:70] deprecated API",
-        "2024-05-14T14:03:22.001234",
-        "warning",
-    ),
+    ("2009/11/10 23:00:00.123456 main.go:42: [ERROR] cannot bind",
+     "2009-11-10T23:00:00.123456", "error"),
+    ("E0514 14:03:22.001234    1 reflector.go:138] failed to list pods",
+     "2024-05-14T14:03:22.001234", "error"),
+    ("W0514 14:03:22.001234    1 warnings.go:70] deprecated API",
+     "2024-05-14T14:03:22.001234", "warning"),
     # Android logcat
-    (
-        "05-21 07:45:12.345  1200  1333 W ActivityManager: Slow operation",
-        "2024-05-21T07:45:12.345000",
-        "warning",
-    ),
-    (
-        "05-21 07:45:12.345  1200  1333 V AudioFlinger: mixer tick",
-        "2024-05-21T07:45:12.345000",
-        "trace",
-    ),
-    (
-        "05-21 07:45:12.345  1200  1333 F libc    : Fatal signal 11",
-        "2024-05-21T07:45:12.345000",
-        "critical",
-    ),
+    ("05-21 07:45:12.345  1200  1333 W ActivityManager: Slow operation",
+     "2024-05-21T07:45:12.345000", "warning"),
+    ("05-21 07:45:12.345  1200  1333 V AudioFlinger: mixer tick",
+     "2024-05-21T07:45:12.345000", "trace"),
+    ("05-21 07:45:12.345  1200  1333 F libc    : Fatal signal 11",
+     "2024-05-21T07:45:12.345000", "critical"),
     ("E/Camera2( 2211): device disconnected", None, "error"),
     # compact yymmdd HHMMSS and basic ISO
-    (
-        "190503 101112 77 WARN dfs.DataNode: slow BlockReceiver write",
-        "2019-05-03T10:11:12",
-        "warning",
-    ),
+    ("190503 101112 77 WARN dfs.DataNode: slow BlockReceiver write",
+     "2019-05-03T10:11:12", "warning"),
     ("20240115T100000Z backup finished", "2024-01-15T10:00:00+00:00", None),
     # Windows CBS
-    (
-        "2019-02-11 17:20:01, Warning               CBS    Failed to get session package",
-        "2019-02-11T17:20:01",
-        "warning",
-    ),
-    (
-        "2019-02-11 17:20:01, Error                 CSI    0000000a Unable to open file",
-        "2019-02-11T17:20:01",
-        "error",
-    ),
+    ("2019-02-11 17:20:01, Warning               CBS    Failed to get session package",
+     "2019-02-11T17:20:01", "warning"),
+    ("2019-02-11 17:20:01, Error                 CSI    0000000a Unable to open file",
+     "2019-02-11T17:20:01", "error"),
     # BGL-style: epoch then dates; the full calendar stamp wins over the epoch
-    (
-        "- 1120000000 2005.06.28 R12-M0-N4-C:J02-U01 2005-06-28-16.06.40.100200 "
-        "R12-M0-N4-C:J02-U01 RAS KERNEL FATAL machine check interrupt",
-        "2005-06-28T16:06:40.100200",
-        "critical",
-    ),
-    (
-        "KERNSTOR 1120000000 2005.06.28 R12-M0-N4-I:J18-U11 2005-06-28-16.06.40.100200 "
-        "R12-M0-N4-I:J18-U11 RAS APP SEVERE ciod: error loading /bin/x",
-        "2005-06-28T16:06:40.100200",
-        "error",
-    ),
+    ("- 1120000000 2005.06.28 R12-M0-N4-C:J02-U01 2005-06-28-16.06.40.100200 "
+     "R12-M0-N4-C:J02-U01 RAS KERNEL FATAL machine check interrupt",
+     "2005-06-28T16:06:40.100200", "critical"),
+    ("KERNSTOR 1120000000 2005.06.28 R12-M0-N4-I:J18-U11 2005-06-28-16.06.40.100200 "
+     "R12-M0-N4-I:J18-U11 RAS APP SEVERE ciod: error loading /bin/x",
+     "2005-06-28T16:06:40.100200", "error"),
     # epochs
     ("1700000000 cron job ran", "2023-11-14T22:13:20+00:00", None),
     ("1700000000.25 WARN queue deep", "2023-11-14T22:13:20.250000+00:00", "warning"),
     ("1700000000123 ERROR upstream reset", "2023-11-14T22:13:20.123000+00:00", "error"),
     # other common shapes
-    (
-        'time="2024-01-15T10:00:00.123456789Z" level=warning msg="slow request"',
-        "2024-01-15T10:00:00.123456+00:00",
-        "warning",
-    ),
-    (
-        "level=error ts=2024-01-15T10:00:00.1Z caller=main.go:9 msg=boom",
-        "2024-01-15T10:00:00.100000+00:00",
-        "error",
-    ),
-    (
-        "E, [2024-01-15T10:00:00.123456 #7788] ERROR -- : undefined method",
-        "2024-01-15T10:00:00.123456",
-        "error",
-    ),
-    (
-        "4242:M 15 Jan 2024 10:00:00.123 * Ready to accept connections",
-        "2024-01-15T10:00:00.123000",
-        None,
-    ),
-    (
-        "2024-01-15T10:00:00.123456Z 0 [Warning] [MY-010068] [Server] CA certificate is self signed",
-        "2024-01-15T10:00:00.123456+00:00",
-        "warning",
-    ),
-    (
-        "Jan 15, 2024 1:02:03 PM org.apache.catalina.startup.Catalina start",
-        "2024-01-15T13:02:03",
-        None,
-    ),
-    (
-        "[error] 2024-01-15T10:00:00.123000Z nonode@nohost <0.1.0> crash",
-        "2024-01-15T10:00:00.123000+00:00",
-        "error",
-    ),
+    ('time="2024-01-15T10:00:00.123456789Z" level=warning msg="slow request"',
+     "2024-01-15T10:00:00.123456+00:00", "warning"),
+    ("level=error ts=2024-01-15T10:00:00.1Z caller=main.go:9 msg=boom",
+     "2024-01-15T10:00:00.100000+00:00", "error"),
+    ("E, [2024-01-15T10:00:00.123456 #7788] ERROR -- : undefined method",
+     "2024-01-15T10:00:00.123456", "error"),
+    ("4242:M 15 Jan 2024 10:00:00.123 * Ready to accept connections",
+     "2024-01-15T10:00:00.123000", None),
+    ("2024-01-15T10:00:00.123456Z 0 [Warning] [MY-010068] [Server] CA cert is self signed",
+     "2024-01-15T10:00:00.123456+00:00", "warning"),
+    ("Jan 15, 2024 1:02:03 PM org.apache.catalina.startup.Catalina start",
+     "2024-01-15T13:02:03", None),
+    ("[error] 2024-01-15T10:00:00.123000Z nonode@nohost <0.1.0> crash",
+     "2024-01-15T10:00:00.123000+00:00", "error"),
     ("info: Microsoft.Hosting.Lifetime[0]", None, "info"),
     ("[10:00:00 INF] Application started", None, "info"),
     ("Tue, 15 Nov 1994 08:12:31 GMT proxy cache refreshed", "1994-11-15T08:12:31+00:00", None),
     ("15.01.2024 10:00:00 Sicherung abgeschlossen", "2024-01-15T10:00:00", None),
     ("01/15/2024 10:00:00 AM job done", "2024-01-15T10:00:00", None),
 ]
+# fmt: on
 
 # Lines whose message words look like levels but whose format carries none.
 NO_LEVEL = [
@@ -478,12 +363,21 @@ def test_untimed_lines_before_any_record_are_not_continuations() -> None:
         ),
         ('{"severity":3,"time":"2024-01-15T10:00:00Z"}', "2024-01-15T10:00:00+00:00", "error"),
         ('{"msg":"no fields we know","error":"disk"}', None, None),
+        ('{"time":NaN,"level":Infinity}', None, None),
+        ('{"time":-Infinity,"level":NaN,"ts":1e300}', None, None),
+        ('{"time":"2024-01-15T10:00:00Z","PRIORITY":2}', "2024-01-15T10:00:00+00:00", "critical"),
         ('{"level":"chatty","time":"tomorrow"}', None, None),
     ],
 )
 def test_json_lines(line: str, ts: str | None, level: str | None) -> None:
     parsed = LineParser(now=NOW).parse(line)
     assert (_iso(parsed), parsed.level, parsed.continuation) == (ts, level, False)
+
+
+def test_coloured_lines_parse_like_plain_ones() -> None:
+    parser = LineParser(now=NOW)
+    parsed = parser.parse("\x1b[2m2024-01-15 10:00:00,001\x1b[0m \x1b[31mERROR\x1b[0m db down")
+    assert (_iso(parsed), parsed.level) == ("2024-01-15T10:00:00.001000", "error")
 
 
 def test_broken_json_falls_back_to_text() -> None:

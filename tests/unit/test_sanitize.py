@@ -63,6 +63,8 @@ def test_nothing_dangerous_survives(raw: str | bytes) -> None:
         ("\x1bP+q544e\x1b\\dcs", "dcs"),
         ("\x1bc\x1b7 two-char", " two-char"),
         ("\u009b31mC1", "C1"),
+        ("\u009d0;title\x1b\\after", "after"),  # C1 OSC ended by a 7-bit ST
+        ("\x1b]0;title\u009cafter", "after"),  # 7-bit OSC ended by a C1 ST
         ("unterminated osc \x1b]0;title", "unterminated osc 0;title"),
         ("unterminated csi \x1b[12", "unterminated csi 12"),
         ("end \x1b", "end ␛"),

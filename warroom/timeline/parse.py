@@ -1,17 +1,20 @@
 """Find the timestamp and the level of log lines, whatever their format.
 
 The parser is a set of timestamp patterns plus level rules, not one rule per
-product. Per source it learns which timestamp pattern (and where on the line)
-and which level position the lines use, tries that first, and falls back to
-the full search when a line stops matching, so the common case is one
-anchored regex match and one short split.
+product. Per source it learns which timestamp pattern (and where on the line:
+after how many tokens) and which token holds the level, tries that first,
+and falls back to the full search when a line stops matching, so the common
+case is one anchored regex match and one token match.
 
 Timestamps: a line with a zone or an epoch gives an aware datetime; a line
 without a zone gives a naive datetime (the writer's local time, which we do
-not know), shown as a naive ISO string. Year-less formats (syslog, logcat,
-klog) take the year given, or the reference time's year, stepping back one
-year for dates that would be in the future. Time-only stamps ("10:00:01")
-are not taken: without a date they would be guessed, not parsed.
+not know), shown as a naive ISO string. Internally the hot path carries ISO
+strings, converted per whole second once (a small cache) with the fraction
+spliced in, so ``warroom parse`` never builds a datetime per line;
+``ParsedLine.ts`` is made from that string. Year-less formats (syslog,
+logcat, klog) take the year given, or else the reference time's year,
+stepping back one year for dates that would be in the future. Time-only
+stamps ("10:00:01") are not taken: without a date they would be guessed.
 
 Levels are normalised to trace, debug, info, notice, warning, error and
 critical. They come from the position a format gives them (the token after
@@ -73,7 +76,9 @@ def normalize_level(word: str) -> str | None:
 
 def _numeric_level(key: str, value: float) -> str | None:
     """Numeric levels: bunyan/pino ``level``, Python ``levelno``, syslog/GCP severity."""
-    n = int(value)
+    if value != value or value in (float("inf"), float("-inf")):  # JSON allows NaN
+        return None
+    n, key = int(value), key.lower()
     if key == "levelno":  # Python logging
         return _PYTHON_LEVELNO.get(n)
     if key == "severity" or key == "syslog.severity" or key == "priority":
@@ -143,16 +148,24 @@ _KLOG = _PATTERNS[-1]
 _EPOCH = _p("epoch", r"^[\[(]?(?P<E>\d{10}(?:\d{3}){0,3}(?:\.\d{1,9})?)(?![\d.:])")
 _HEAD = 160  # how far into a line a timestamp may start
 _MIN_EPOCH, _MAX_EPOCH = 946684800, 4102444800  # 2000-01-01 .. 2100-01-01
+_EPOCH_DIGITS = {n + extra: n for n in (9, 10) for extra in (0, 3, 6, 9)}
 # fmt: on
 
 
-def _epoch_dt(value: float) -> datetime | None:
-    """Seconds, millis, micros or nanos since 1970, told apart by magnitude."""
-    for scale in (1, 1e3, 1e6, 1e9):
-        secs = value / scale
-        if _MIN_EPOCH <= secs < _MAX_EPOCH:
-            return datetime.fromtimestamp(secs, UTC)
-    return None
+def _split_epoch(text: str) -> tuple[str, str] | None:
+    """Seconds and fraction digits of an epoch in s, ms, us or ns (told apart by length)."""
+    whole, _, frac = text.partition(".")
+    # 10 digits of seconds until 2286; 9 before 2001-09-09 (in ms: 12 digits, ...).
+    digits = _EPOCH_DIGITS.get(len(whole))
+    if digits is None or not whole.isdigit() or not _MIN_EPOCH <= int(whole[:digits]) < _MAX_EPOCH:
+        return None
+    return whole[:digits], whole[digits:] + frac
+
+
+def _with_fraction(base: str, frac: str) -> str:
+    """Put fraction digits into a whole-second ISO string, as isoformat() would."""
+    micro = (frac + "000000")[:6]
+    return base if micro == "000000" else base[:19] + "." + micro + base[19:]
 
 
 def _tzinfo(z: str) -> timezone:
@@ -170,6 +183,7 @@ _STRIP = "[]()<>{}:;,|*#\"'"
 _BRACKETS = ("[", "<", "(", "{")
 _SCAN_TOKENS = 6
 _CONTINUATION = re.compile(r"(?:\s|at |Caused by|Suppressed:|Traceback|\.\.\.|File \"|\}|\])")
+_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _PRI = re.compile(r"<(\d{1,3})>")
 _LOGFMT_KEYS = frozenset({"level", "lvl", "severity", "loglevel", "log.level", "levelname"})
 
@@ -256,8 +270,9 @@ _LEVEL_KEYS = ("level", "severity", "lvl", "log.level", "levelname", "loglevel",
                "levelno", "priority", "PRIORITY", "syslog.severity", "s")
 # fmt: on
 
-_Result = tuple[datetime | None, str | None, str | None, bool]  # ts, iso, level, continuation
-_NOTHING: _Result = (None, None, None, False)
+_Result = tuple[str | None, str | None, bool]  # ISO timestamp, level, continuation
+_NOTHING: _Result = (None, None, False)
+_MISSING = object()
 
 
 class LineParser:
@@ -280,26 +295,40 @@ class LineParser:
         self._slot_letter = False  # the learned level is one letter (logcat)
         self._misses = 0  # stamped lines without any level since the format was learned
         self._json = False
+        self._json_pattern: _Pattern | None = None
         self._ts_key = "time"
         self._level_key = "level"
-        self._cache: dict[str, tuple[datetime, str] | None] = {}
-        self._record: tuple[datetime | None, str | None, str | None] | None = None
+        # Stamp text -> ISO string (None: no real date); stamps with a fraction are
+        # cached by their whole second, so millisecond logs still hit.
+        self._cache: dict[str, str | None] = {}
+        self._epochs: dict[str, str] = {}
+        self._slot_words: dict[str, str | None] = {}  # token at the level slot -> level
+        self._record: tuple[str | None, str | None] | None = None
+        self._last: tuple[str | None, datetime | None] = (None, None)
 
     def parse(self, line: str) -> ParsedLine:
         """Parse one line (a trailing newline is ignored)."""
-        ts, _iso, level, cont = self._parse(line)
-        return ParsedLine(ts, level, cont)
+        iso, level, cont = self._parse(line)
+        if iso is None:
+            return ParsedLine(None, level, cont)
+        if self._last[0] != iso:
+            self._last = (iso, datetime.fromisoformat(iso))
+        return ParsedLine(self._last[1], level, cont)
 
-    # The hot path: returns the ISO string too, so the JSON writer need not format again.
+    # The hot path works on ISO strings: the JSON writer needs no datetime at all.
     def _parse(self, line: str) -> _Result:
         line = line.rstrip("\r\n")
         if not line:
             return _NOTHING
+        if "\x1b" in line:  # coloured output: "\x1b[32mINFO\x1b[0m" is still INFO
+            line = _CSI.sub("", line)
+            if not line:
+                return _NOTHING
         if line[0] == "{" or (self._json and line.lstrip()[:1] == "{"):
             found = self._parse_json(line)
             if found is not None:
                 self._record = found
-                return (*found, False)
+                return found[0], found[1], False
         pat = self._pattern
         m = None
         if pat is not None:
@@ -323,40 +352,32 @@ class LineParser:
                 own = self._line_level(line, 0, 0, None)
                 if record is not None and own is None:
                     return (*record, True)
-                return (None, None, own, False)
+                return None, own, False
             pat, m = found_m
             self._learn(line, pat, m)
-        text = m.group()
-        conv = self._cache.get(text, False)
-        if conv is False:
-            conv = self._convert(pat, m)
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[text] = conv
-        ts, iso = (None, None) if conv is None else conv  # None: no real date (Feb 30)
+        iso = self._stamp(pat, m)
         level = None
         slot = self._slot
         if slot is not None:
             found_tok = slot.match(line, m.end())
             if found_tok is not None:
                 tok = found_tok.group(1)
-                core = tok.strip(_STRIP)
-                level = _UPPER.get(core) or (
-                    core and _word_level(tok, core, True, self._slot_letter)
-                )
-        if not level:
-            if self._misses < _LEVELLESS_AFTER:
-                level = self._line_level(line, m.start(), m.end(), m)
-                if level is None and self._slot is None:
-                    self._misses += 1
-            else:  # a format without levels (syslog): only look right after the stamp
-                found_tok = _FIRST_TOKEN.match(line, m.end())
-                if found_tok is not None:
-                    tok = found_tok.group(1)
+                level = self._slot_words.get(tok, _MISSING)  # type: ignore[assignment]
+                if level is _MISSING:
                     core = tok.strip(_STRIP)
-                    level = core and _word_level(tok, core, True, False) or None
-        self._record = (ts, iso, level)
-        return ts, iso, level, False
+                    level = core and _word_level(tok, core, True, self._slot_letter) or None
+                    if len(self._slot_words) > 512:
+                        self._slot_words.clear()
+                    self._slot_words[tok] = level
+        if not level and self._misses < _LEVELLESS_AFTER:
+            level = self._line_level(line, m.start(), m.end(), m)
+            if level is None and self._slot is None:
+                self._misses += 1
+                if self._misses == _LEVELLESS_AFTER:
+                    # A format without levels (syslog): only look right after the stamp.
+                    self._slot, self._slot_letter = _FIRST_TOKEN, False
+        self._record = (iso, level)
+        return iso, level, False
 
     def _learn(self, line: str, pat: _Pattern, m: re.Match[str]) -> None:
         """Remember where this source's stamp is, so later lines need one match."""
@@ -376,28 +397,54 @@ class LineParser:
 
     def _search(self, line: str) -> tuple[_Pattern, re.Match[str]] | None:
         """The full search: earliest (then longest) calendar stamp, else a leading epoch."""
-        best: tuple[_Pattern, re.Match[str]] | None = None
-        for pat in _PATTERNS:
-            m = pat.regex.search(line, 0, _HEAD)
-            if m is not None and (
-                best is None
-                or m.start() < best[1].start()
-                or (m.start() == best[1].start() and m.end() > best[1].end())
-            ):
-                best = (pat, m)
-        if best is None:
-            m = _EPOCH.regex.match(line)
-            if m is not None and _epoch_dt(float(m.group("E"))) is not None:
-                best = (_EPOCH, m)
-        return best
+        hits = [
+            (m.start(), -m.end(), i, m)
+            for i, pat in enumerate(_PATTERNS)
+            if (m := pat.regex.search(line, 0, _HEAD)) is not None
+        ]
+        if hits:
+            _, _, i, m = min(hits)
+            return _PATTERNS[i], m
+        m = _EPOCH.regex.match(line)
+        return (_EPOCH, m) if m is not None and _split_epoch(m.group("E")) else None
 
-    def _convert(self, pat: _Pattern, m: re.Match[str]) -> tuple[datetime, str] | None:
-        """Turn a match into (datetime, ISO string); None when it is no real date."""
+    def _stamp(self, pat: _Pattern, m: re.Match[str]) -> str | None:
+        """The ISO string for a matched stamp, through the per-second cache."""
+        if pat is _EPOCH:
+            return self._epoch_iso(m.group("E"))
+        cache = self._cache
+        frac = m.group("f")
+        key = m.group()
+        if frac:
+            at = m.start()
+            key = key[: m.start("f") - at] + key[m.end("f") - at :]
+        base = cache.get(key, _MISSING)
+        if base is _MISSING:
+            base = self._base(pat, m)
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = base
+        if base is None or not frac:
+            return base  # type: ignore[return-value]
+        return _with_fraction(base, frac)  # type: ignore[arg-type]
+
+    def _epoch_iso(self, text: str) -> str | None:
+        split = _split_epoch(text)
+        if split is None:
+            return None
+        secs, frac = split
+        base = self._epochs.get(secs)
+        if base is None:
+            base = datetime.fromtimestamp(int(secs), UTC).isoformat()
+            if len(self._epochs) > 4096:
+                self._epochs.clear()
+            self._epochs[secs] = base
+        return _with_fraction(base, frac) if frac else base
+
+    def _base(self, pat: _Pattern, m: re.Match[str]) -> str | None:
+        """A stamp to the whole second as ISO-8601; None when it is no real date."""
         g = m.groupdict()
         try:
-            if pat is _EPOCH:
-                dt = _epoch_dt(float(g["E"]))
-                return None if dt is None else (dt, dt.isoformat())
             if pat.name == "dmy":
                 a, c = int(g["a"]), int(g["c"])
                 month, day = (c, a) if g["ds"] == "." or a > 12 else (a, c)
@@ -407,28 +454,24 @@ class LineParser:
             hour = int(g["H"])
             if g.get("p"):
                 hour = hour % 12 + (12 if g["p"][0] in "pP" else 0)
-            frac = g.get("f")
-            micro = int(frac[:6].ljust(6, "0")) if frac else 0
             second = min(int(g["S"]), 59)  # a leap second shows as :59
             year_text = g.get("Y") or g.get("Y2")
             if year_text:
                 year = int(year_text)
                 if year < 100:  # POSIX %y: 69-99 are 1900s
                     year += 1900 if year >= 69 else 2000
-                guessed = False
             else:
                 year = self._year if self._year is not None else self._ref.year
-                guessed = self._year is None
             # Log wall times are naive unless the line names its zone (module docstring).
-            dt = datetime(year, month, day, hour, int(g["M"]), second, micro)  # noqa: DTZ001
-            if guessed and dt > self._ref + timedelta(days=1):
-                dt = dt.replace(year=year - 1)
+            dt = datetime(year, month, day, hour, int(g["M"]), second)  # noqa: DTZ001
+            if not year_text and self._year is None and dt > self._ref + timedelta(days=1):
+                dt = dt.replace(year=year - 1)  # a year-less date in the future is last year's
             z = g.get("z") or g.get("z2")
             if z:
                 dt = dt.replace(tzinfo=_tzinfo(z))
         except ValueError:
             return None
-        return dt, dt.isoformat()
+        return dt.isoformat()
 
     def _line_level(
         self, line: str, start: int, end: int, m: re.Match[str] | None = None
@@ -448,67 +491,78 @@ class LineParser:
         lv, idx = _scan_level(rest)
         if lv is not None and m is not None:
             self._slot = _slot_regex(idx)
+            self._slot_words.clear()
             self._slot_letter = len(rest.split()[idx].strip(_STRIP)) == 1
         return lv
 
-    def _parse_json(self, line: str) -> tuple[datetime | None, str | None, str | None] | None:
+    def _parse_json(self, line: str) -> tuple[str | None, str | None] | None:
         """A JSON object line: timestamp and level from the usual field names."""
         try:
-            obj = json.loads(line)
+            obj = _decode_json(line if line[0] == "{" else line.lstrip())[0]
         except ValueError:
             return None
-        if not isinstance(obj, dict):
+        if type(obj) is not dict:
             return None
         self._json = True
-        ts = iso = level = None
-        for key in (self._ts_key, *_TS_KEYS):
-            value = obj.get(key)
-            if value is None:
-                continue
-            conv = self._json_ts(value)
-            if conv is not None:
-                ts, iso = conv
-                self._ts_key = key
-                break
-        log = obj.get("log")
-        for key in (self._level_key, *_LEVEL_KEYS):
-            value = obj.get(key)
-            if value is None and key == "log.level" and isinstance(log, dict):
-                value = log.get("level")
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                continue
-            if isinstance(value, int | float):
-                level = _numeric_level(key, value)
-            elif isinstance(value, str):  # journald's "PRIORITY": "6" is a number too
-                digits = value.isdigit()
-                level = (
-                    _numeric_level(key.lower(), int(value)) if digits else normalize_level(value)
-                )
-            if level is not None:
-                self._level_key = key
-                break
-        return ts, iso, level
+        value = obj.get(self._ts_key)  # the learned field first
+        iso = None if value is None else self._json_ts(value)
+        if iso is None:
+            for key in _TS_KEYS:
+                value = obj.get(key)
+                iso = None if value is None else self._json_ts(value)
+                if iso is not None:
+                    self._ts_key = key
+                    break
+        value = obj.get(self._level_key)
+        level = None if value is None else _json_level(self._level_key, value)
+        if level is None:
+            log = obj.get("log")
+            for key in _LEVEL_KEYS:
+                value = obj.get(key)
+                if value is None and key == "log.level" and type(log) is dict:
+                    value = log.get("level")
+                level = None if value is None else _json_level(key, value)
+                if level is not None:
+                    self._level_key = key
+                    break
+        return iso, level
 
-    def _json_ts(self, value: Any) -> tuple[datetime, str] | None:
-        if isinstance(value, dict):  # MongoDB: {"t": {"$date": "..."}}
+    def _json_ts(self, value: Any) -> str | None:
+        kind = type(value)
+        if kind is int:
+            return self._epoch_iso(str(value))
+        if kind is float:  # digits, not float maths: .123 must not become .122999
+            if not 0 < value < 1e20:  # also NaN and infinity, which JSON here allows
+                return None
+            return self._epoch_iso(repr(value) if value < 1e15 else str(int(value)))
+        if kind is dict:  # MongoDB: {"t": {"$date": "..."}}
             value = value.get("$date")
-        if isinstance(value, bool):
+        if type(value) is not str:
             return None
-        if isinstance(value, int | float):
-            dt = _epoch_dt(float(value))
-            return None if dt is None else (dt, dt.isoformat())
-        if not isinstance(value, str):
-            return None
-        hit = self._cache.get(value, False)
-        if hit is False:
+        pat = self._json_pattern
+        m = None if pat is None else pat.regex.match(value)
+        if m is None:
             found = self._search(value)
-            hit = None if found is None else self._convert(*found)
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[value] = hit
-        return hit
+            if found is None:
+                return None
+            pat, m = found
+            self._json_pattern = pat
+        return self._stamp(pat, m)
+
+
+_decode_json = json.JSONDecoder().raw_decode
+
+
+def _json_level(key: str, value: Any) -> str | None:
+    """A JSON level field: a word, a number, or a number in a string (journald)."""
+    kind = type(value)
+    if kind is str:
+        if value.isdigit():
+            return _numeric_level(key.lower(), int(value))
+        return normalize_level(value)
+    if kind is int or kind is float:
+        return _numeric_level(key, value)
+    return None
 
 
 def parse_lines(
@@ -535,7 +589,7 @@ def write_parse_json(
     with open(path, "rb") as fh:
         for raw in fh:
             n += 1
-            _ts, iso, level, _cont = parse(raw.decode("utf-8", "replace"))
+            iso, level, _cont = parse(raw.decode("utf-8", "replace"))
             # ISO strings and level names never need JSON escaping.
             ts_json = '"' + iso + '"' if iso else "null"
             level_json = '"' + level + '"' if level else "null"

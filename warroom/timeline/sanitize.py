@@ -33,14 +33,20 @@ __all__ = ["sanitize"]
 
 ELLIPSIS = "…"
 
-# ESC-introduced and C1-introduced control sequences, in one pass.
-_SEQUENCES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, BEL or ST ended
-    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # DCS SOS PM APC
-    r"|(?:\x1b[\]PX^_\[]|[\x90\x98\x9b\x9d\x9e\x9f])"  # an unterminated introducer
-    r"|\x1b[ -/]*[0-~]"  # two-character (and nF) escapes: ESC c, ESC 7, ESC ( B ...
+# Control sequences. The 7-bit (ESC) and 8-bit (C1) forms are two regexes so that
+# the common one starts with a literal, which the regex engine finds fast.
+_ESC_SEQ = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, DCS, SOS, PM, APC: BEL/ST ended
+    r"|[\]PX^_\[]"  # an unterminated introducer
+    r"|[ -/]*[0-~])"  # two-character (and nF) escapes: ESC c, ESC 7, ESC ( B ...
 )
+_C1_SEQ = re.compile(
+    r"\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|[\x90\x98\x9b\x9d\x9e\x9f]"
+)
+_C1_ANY = re.compile("[\x80-\x9f]")
 
 # Invisible or reordering format characters (Unicode Cf, minus ZWJ/ZWNJ), line and
 # paragraph separators, and lone surrogates (from surrogateescape'd input).
@@ -75,6 +81,25 @@ def _show(match: re.Match[str]) -> str:
     return shown
 
 
+def _slow(text: str) -> str:
+    """Everything but plain printable text: sequences, controls, tabs, format chars."""
+    if text[:1] == "\ufeff":
+        text = text[1:]
+    if not text.isascii() and _C1_ANY.search(text):  # C1 first: ESC \\ may end its OSC
+        text = _C1_SEQ.sub("", text)
+    if "\x1b" in text:
+        text = _ESC_SEQ.sub("", text)
+    if "\t" in text:
+        expanded = text.expandtabs(8)
+        if expanded.isprintable():  # tabs were all there was (or left) to fix
+            return expanded
+    elif text.isprintable():
+        return text
+    text = _UNSAFE.sub(_show, text)
+    # After the escaping, so tab stops match what is shown.
+    return text.expandtabs(8) if "\t" in text else text
+
+
 def sanitize(text: str | bytes, *, max_len: int | None = None) -> str:
     """Return ``text`` as safe, literal, single-line display text (see module doc).
 
@@ -94,13 +119,7 @@ def sanitize(text: str | bytes, *, max_len: int | None = None) -> str:
         if len(text) > budget:
             text, cut = text[:budget], True
     if not text.isprintable():  # fast path: printable text (most lines) skips all this
-        if text[:1] == "\ufeff":
-            text = text[1:]
-        if "\x1b" in text or not text.isascii():
-            text = _SEQUENCES.sub("", text)
-        text = _UNSAFE.sub(_show, text)
-        if "\t" in text:  # after the escaping, so columns match what is shown
-            text = text.expandtabs(8)
+        text = _slow(text)
     if max_len is not None and (cut or len(text) > max_len):
         text = text[: max(max_len - 1, 0)] + ELLIPSIS if max_len > 0 else ""
     return text
