@@ -309,3 +309,20 @@ def test_timeline_engine_does_not_import_textual() -> None:
     code = ("import sys, warroom.timeline.engine, warroom.timeline.command; "
             "sys.exit('textual' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize("kind", ["file", "glob"])
+def test_a_burst_bigger_than_one_read_arrives_whole(tmp_path: Path, kind: str) -> None:
+    log = tmp_path / "app.log"
+    log.write_text("")
+    options = TailOptions(read_limit=1000, **FAST)  # type: ignore[arg-type]
+    with TailEngine(options=options) as eng:
+        if kind == "file":
+            eng.add_file(log)
+        else:
+            eng.add_glob(str(tmp_path / "*.log"))
+        got = Collected(eng)
+        got.until_state(SourceState.FOLLOWING)
+        append(log, "".join(f"burst line {i:05d}\n" for i in range(2000)))  # 36 reads
+        got.until_count(2000)
+    assert got.texts() == [f"burst line {i:05d}" for i in range(2000)]

@@ -171,15 +171,16 @@ class Source:
 class _SilenceDetector:
     """Notices a file system that changes without sending events (NFS written elsewhere).
 
-    Two safety checks in a row that find new data no event announced are taken
-    as proof: one alone could be an event racing the timeout.
+    Two waits in a row that timed out while events were trusted, each followed
+    by a check that found new data, are taken as proof: one alone could be an
+    event racing the timeout (and that event would then end the next wait).
     """
 
     def __init__(self) -> None:
         self.count = 0
 
-    def silent(self, woke: bool, found: bool) -> bool:
-        if woke:
+    def silent(self, timed_out_on_events: bool, found: bool) -> bool:
+        if not timed_out_on_events:
             self.count = 0
         elif found:
             self.count += 1
@@ -215,19 +216,20 @@ class FileSource(Source):
         maker = self._maker()
         directory = os.path.dirname(self.target)
         self._hub.register(directory, self._on_changes)
-        detector = _SilenceDetector()
-        woke = True
         try:
+            detector = _SilenceDetector()
+            timed_out = False  # the last wait ended without a notice while events were trusted
             while not self._stop.is_set():
                 result = follower.check()
                 self._deliver(maker, result, own=True)
-                timeout = self._watch_mode(self._hub, directory)
-                if self.polling is None and detector.silent(woke, bool(result.lines)):
+                if detector.silent(timed_out, bool(result.lines)):
                     self._hub.demote(directory, "polling (changes arrive without events)")
+                timeout = self._watch_mode(self._hub, directory)
                 if result.more:
-                    woke = True
+                    timed_out = False
                     continue
-                woke = self._sleep(timeout)
+                trusted = self._hub.status(directory) is None
+                timed_out = not self._sleep(timeout) and trusted
         finally:
             self._hub.unregister(directory, self._on_changes)
             follower.close()
@@ -282,7 +284,9 @@ class GlobSource(Source):
         first = True
         last_glob = 0.0
         detector = _SilenceDetector()
-        woke = True
+        timed_out = False
+        notified = True
+        behind: set[str] = set()
         try:
             while not self._stop.is_set():
                 with self._lock:
@@ -295,10 +299,17 @@ class GlobSource(Source):
                                                              timeout):
                     self._scan(initial=first)
                     first, last_glob, check_all = False, now, True
-                found, more = self._check(None if check_all or not woke else pending)
-                if self.polling is None and detector.silent(woke, found):
+                # A notice names the files that changed; a timeout or a poll checks all.
+                only = None if check_all or not notified else pending | behind
+                found, behind = self._check(only)
+                if detector.silent(timed_out, found):
                     self._hub.demote(self.base, "polling (changes arrive without events)")
-                woke = True if more else self._sleep(timeout)
+                if behind:
+                    timed_out, notified = False, True
+                    continue
+                trusted = self._hub.status(self.base) is None
+                notified = self._sleep(timeout)
+                timed_out = not notified and trusted
         finally:
             self._hub.unregister(self.base, self._on_changes)
             with self._lock:
@@ -306,22 +317,25 @@ class GlobSource(Source):
             for follower, _ in files.values():
                 follower.close()
 
-    def _check(self, only: set[str] | None) -> tuple[bool, bool]:
-        found = more = False
+    def _check(self, only: set[str] | None) -> tuple[bool, set[str]]:
+        """Check the files (all, or ``only`` those); returns (found lines, files left behind)."""
+        found = False
+        behind: set[str] = set()
         for path, (follower, maker) in list(self._files.items()):
             if only is not None and path not in only and not follower.draining:
                 continue
             result = follower.check()
             self._deliver(maker, result, own=False)
             found = found or bool(result.lines)
-            more = more or result.more
+            if result.more:
+                behind.add(path)
             gone = follower.state in (SourceState.DELETED, SourceState.WAITING)
             if gone and not follower.draining and not os.path.lexists(path):
                 with self._lock:  # rotated away for good; a re-glob brings it back
                     del self._files[path]
                 follower.close()
                 self._report_count()
-        return found, more
+        return found, behind
 
     def _scan(self, *, initial: bool) -> None:
         matches = [p for p in glob.glob(self.target, recursive=True) if not os.path.isdir(p)]
