@@ -214,6 +214,16 @@ def test_yearless_takes_given_year_or_reference_year() -> None:
     assert _iso(LineParser(now=ref).parse("Jan  2 00:00:01 h c: x")) == "2025-01-02T00:00:01"
 
 
+def test_yearless_stream_moves_into_the_new_year() -> None:
+    """A tail started on New Year's Eve: January lines are next year's."""
+    lines = ["Dec 31 23:59:58 h app: a", "Dec 31 23:59:59 h app: b", "Jan  1 00:00:00 h app: c"]
+    eve = datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
+    got = [_iso(p) for p in parse_lines(lines, now=eve)]
+    assert got == ["2024-12-31T23:59:58", "2024-12-31T23:59:59", "2025-01-01T00:00:00"]
+    got = [_iso(p) for p in parse_lines(lines, year=2019)]
+    assert got[-1] == "2020-01-01T00:00:00"
+
+
 def test_impossible_date_gives_no_timestamp() -> None:
     parsed = LineParser(year=2023).parse("Feb 29 10:00:00 host app: leap?")
     assert parsed.ts is None
@@ -309,12 +319,36 @@ def test_python_traceback_is_one_record() -> None:
     assert got[5] == ParsedLine(None, None, False)
 
 
+def test_java_util_logging_two_line_record() -> None:
+    lines = [
+        "Jan 15, 2024 1:02:03 PM org.apache.catalina.core.StandardContext start",
+        "SEVERE: Context [/app] startup failed due to previous errors",
+        "java.lang.IllegalStateException: bad config",
+        "\tat org.example.Config.load(Config.java:10)",
+    ]
+    got = [(_iso(p), p.level, p.continuation) for p in parse_lines(lines, year=2024)]
+    assert got[0] == ("2024-01-15T13:02:03", None, False)
+    assert got[1:] == [("2024-01-15T13:02:03", "error", True)] * 3
+
+
+def test_untimed_line_with_a_level_starts_its_own_record() -> None:
+    lines = [
+        "2024-01-15 10:00:00,000 INFO ready",
+        "ERROR:root:charge failed",
+        "Traceback (most recent call last):",
+        "ValueError: no card",
+    ]
+    got = [(_iso(p), p.level, p.continuation) for p in parse_lines(lines)]
+    assert got[1:] == [(None, "error", False), (None, "error", True), (None, "error", True)]
+
+
 def test_untimed_lines_before_any_record_are_not_continuations() -> None:
-    got = list(parse_lines(["  indented banner", "WARNING: no config", "plain text"]))
+    got = list(parse_lines(["  indented banner", "plain text", "WARNING: no config", "  more"]))
     assert got == [
         ParsedLine(None, None, False),
-        ParsedLine(None, "warning", False),
         ParsedLine(None, None, False),
+        ParsedLine(None, "warning", False),
+        ParsedLine(None, "warning", True),  # continues the untimed warning
     ]
 
 

@@ -26,6 +26,7 @@ stops at a ``tag:`` token or at the second plain word.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -74,11 +75,8 @@ def normalize_level(word: str) -> str | None:
     return _UPPER.get(key) or _LETTERS.get(key)
 
 
-def _numeric_level(key: str, value: float) -> str | None:
+def _numeric_level(key: str, n: int) -> str | None:
     """Numeric levels: bunyan/pino ``level``, Python ``levelno``, syslog/GCP severity."""
-    if value != value or value in (float("inf"), float("-inf")):  # JSON allows NaN
-        return None
-    n, key = int(value), key.lower()
     if key == "levelno":  # Python logging
         return _PYTHON_LEVELNO.get(n)
     if key == "severity" or key == "syslog.severity" or key == "priority":
@@ -286,6 +284,8 @@ class LineParser:
         # Compared against naive wall times from the log: drop the zone on purpose.
         self._ref = ref.replace(tzinfo=None)
         self._year = year
+        self._rollovers = 0  # New Years seen in a year-less stream
+        self._last_yearless: datetime | None = None
         self._pattern: _Pattern | None = None
         # Where the learned stamp starts: after ``_skip`` whitespace-separated tokens
         # plus ``_shift`` characters ("[" in access logs); -1 means anywhere in the head.
@@ -352,6 +352,10 @@ class LineParser:
                 own = self._line_level(line, 0, 0, None)
                 if record is not None and own is None:
                     return (*record, True)
+                if own is not None and record is not None and record[1] is None and record[0]:
+                    self._record = (record[0], own)  # JUL: the level is on the second line
+                    return record[0], own, True
+                self._record = None if own is None else (None, own)  # "ERROR:root:..."
                 return None, own, False
             pat, m = found_m
             self._learn(line, pat, m)
@@ -441,6 +445,17 @@ class LineParser:
             self._epochs[secs] = base
         return _with_fraction(base, frac) if frac else base
 
+    def _yearless(self, dt: datetime) -> datetime:
+        """Pick the year of a year-less stamp: not in the future, and moving forward."""
+        if self._year is None and not self._rollovers and dt > self._ref + timedelta(days=1):
+            dt = dt.replace(year=dt.year - 1)  # written before now, so last year's
+        last = self._last_yearless
+        if last is not None and dt < last - timedelta(days=180):  # December, then January
+            self._rollovers += 1
+            dt = dt.replace(year=dt.year + 1)
+        self._last_yearless = dt
+        return dt
+
     def _base(self, pat: _Pattern, m: re.Match[str]) -> str | None:
         """A stamp to the whole second as ISO-8601; None when it is no real date."""
         g = m.groupdict()
@@ -461,11 +476,11 @@ class LineParser:
                 if year < 100:  # POSIX %y: 69-99 are 1900s
                     year += 1900 if year >= 69 else 2000
             else:
-                year = self._year if self._year is not None else self._ref.year
+                year = (self._year or self._ref.year) + self._rollovers
             # Log wall times are naive unless the line names its zone (module docstring).
             dt = datetime(year, month, day, hour, int(g["M"]), second)  # noqa: DTZ001
-            if not year_text and self._year is None and dt > self._ref + timedelta(days=1):
-                dt = dt.replace(year=year - 1)  # a year-less date in the future is last year's
+            if not year_text:
+                dt = self._yearless(dt)
             z = g.get("z") or g.get("z2")
             if z:
                 dt = dt.replace(tzinfo=_tzinfo(z))
@@ -504,30 +519,11 @@ class LineParser:
         if type(obj) is not dict:
             return None
         self._json = True
-        value = obj.get(self._ts_key)  # the learned field first
-        iso = None if value is None else self._json_ts(value)
-        if iso is None:
-            for key in _TS_KEYS:
-                value = obj.get(key)
-                iso = None if value is None else self._json_ts(value)
-                if iso is not None:
-                    self._ts_key = key
-                    break
-        value = obj.get(self._level_key)
-        level = None if value is None else _json_level(self._level_key, value)
-        if level is None:
-            log = obj.get("log")
-            for key in _LEVEL_KEYS:
-                value = obj.get(key)
-                if value is None and key == "log.level" and type(log) is dict:
-                    value = log.get("level")
-                level = None if value is None else _json_level(key, value)
-                if level is not None:
-                    self._level_key = key
-                    break
+        iso, self._ts_key = _pick(obj, self._ts_key, _TS_KEYS, self._json_ts)
+        level, self._level_key = _pick(obj, self._level_key, _LEVEL_KEYS, _json_level)
         return iso, level
 
-    def _json_ts(self, value: Any) -> str | None:
+    def _json_ts(self, key: str, value: Any) -> str | None:
         kind = type(value)
         if kind is int:
             return self._epoch_iso(str(value))
@@ -553,15 +549,32 @@ class LineParser:
 _decode_json = json.JSONDecoder().raw_decode
 
 
+def _pick(
+    obj: dict[str, Any], learned: str, keys: tuple[str, ...], read: Callable[[str, Any], str | None]
+) -> tuple[str | None, str]:
+    """The first field that reads as a value, trying the one learned from earlier lines first."""
+    value = obj.get(learned)
+    if value is not None and (found := read(learned, value)) is not None:
+        return found, learned
+    for key in keys:
+        value = obj.get(key)
+        if value is None and key == "log.level":  # ECS, not flattened: {"log": {"level": ..}}
+            log = obj.get("log")
+            value = log.get("level") if type(log) is dict else None
+        if value is not None and (found := read(key, value)) is not None:
+            return found, key
+    return None, learned
+
+
 def _json_level(key: str, value: Any) -> str | None:
     """A JSON level field: a word, a number, or a number in a string (journald)."""
     kind = type(value)
     if kind is str:
-        if value.isdigit():
-            return _numeric_level(key.lower(), int(value))
-        return normalize_level(value)
-    if kind is int or kind is float:
-        return _numeric_level(key, value)
+        return (
+            _numeric_level(key.lower(), int(value)) if value.isdigit() else normalize_level(value)
+        )
+    if kind is int or (kind is float and math.isfinite(value)):  # JSON here allows NaN
+        return _numeric_level(key.lower(), int(value))
     return None
 
 
