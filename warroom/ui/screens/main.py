@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -17,9 +18,10 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Markdown, TabbedContent, TabPane
 
 from warroom.core.artifacts import next_update_at, parse_artifact
+from warroom.core.evidence import insert_timeline
 from warroom.core.gates import evaluate_gate
 from warroom.core.models import EventKind
 from warroom.core.state import PhaseState, TransitionError, Verdict
@@ -27,10 +29,14 @@ from warroom.core.workflow import PhaseSpec
 from warroom.resources import data_dir
 from warroom.store.db import StoreError
 from warroom.store.store import SaveResult
+from warroom.timeline.engine import TailEngine
+from warroom.ui.screens.prompt import PromptDialog
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.guide import GuideContent, GuidePanel
 from warroom.ui.widgets.header import IncidentHeader
+from warroom.ui.widgets.log_view import LogView
 from warroom.ui.widgets.sidebar import PhaseSidebar
+from warroom.ui.widgets.timeline_panel import TimelinePanel
 
 if TYPE_CHECKING:
     from warroom.ui.app import WarroomApp
@@ -58,6 +64,8 @@ class WarRoomScreen(Screen[None]):
         Binding("f4", "toggle_timeline", "Timeline", id="toggle_timeline"),
         Binding("f5", "history", "Versions", id="history"),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
+        Binding("ctrl+t", "events", "Incident timeline", id="events", priority=True),
+        Binding("ctrl+l", "add_source", "Add log source", id="add_source", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
         Binding("ctrl+e", "focus_editor", "Editor", id="focus_editor", show=False),
@@ -73,6 +81,7 @@ class WarRoomScreen(Screen[None]):
         self.phase = 1
         self.base_version = 0
         self._guide_shown: bool | None = None
+        self.engine: TailEngine | None = None
         self._editor: ArtifactEditor | None = None
 
     @property
@@ -90,18 +99,15 @@ class WarRoomScreen(Screen[None]):
                     yield Markdown("", id="inputs")
             yield GuidePanel(id="guide")
         with Vertical(id="timeline"):
-            yield Static(
-                "Timeline: no log sources yet. Start with `warroom open ID --log PATH`.",
-                id="timeline-placeholder",
-            )
+            yield TimelinePanel(id="timeline-panel")
         yield Footer()
 
     def on_mount(self) -> None:
         store = self.wapp.store
         incident = store.incident(self.incident_id)
         self.title = f"{incident.ref} {incident.title}"
-        self.query_one("#timeline").display = False
         self._editor = self.query_one(ArtifactEditor)
+        self._start_timeline()
         self._unregister = self.wapp.register_flusher(self.flush_pending)
         self.refresh_header()
         if self.wapp.watch:
@@ -111,6 +117,103 @@ class WarRoomScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.flush_pending()
         self._unregister()
+        if self.engine is not None:
+            self.engine.close(timeout=2)
+
+    # -- the live timeline ---------------------------------------------------
+
+    def _start_timeline(self) -> None:
+        """Follow the incident's remembered log sources; the panel shows once there are any."""
+        sources = self.wapp.store.log_sources(self.incident_id)
+        panel = self.query_one(TimelinePanel)
+        self.query_one("#timeline").display = bool(sources)
+        if not sources or not self.wapp.watch:
+            return
+        self.engine = TailEngine(clock=self.wapp.clock)
+        for source in sources:
+            self._follow(source.kind, source.spec)
+        panel.attach(self.engine)
+
+    def _follow(self, kind: str, spec: str) -> None:
+        assert self.engine is not None
+        if kind == "cmd":
+            self.engine.add_command(spec)
+        else:
+            self.engine.add_path(spec)
+
+    def action_add_source(self) -> None:
+        def add(text: str | None) -> None:
+            if not text:
+                return
+            if text.startswith("!"):
+                kind, spec = "cmd", text[1:].strip()
+            else:
+                spec = str(Path(text).expanduser().absolute())
+                kind = "glob" if any(ch in spec for ch in "*?[") else "file"
+            self.wapp.store.add_log_source(self.incident_id, kind, spec)
+            if self.engine is None:
+                panel = self.query_one(TimelinePanel)
+                self.engine = TailEngine(clock=self.wapp.clock)
+                self._follow(kind, spec)
+                panel.attach(self.engine)
+            else:
+                self._follow(kind, spec)
+                self.query_one(TimelinePanel).attach(self.engine)
+            self.query_one("#timeline").display = True
+
+        self.app.push_screen(
+            PromptDialog(
+                "Follow a log: a file, a glob, or !command",
+                placeholder="/var/log/app.log · /var/log/nginx/*.log · !journalctl -f",
+            ),
+            add,
+        )
+
+    @on(LogView.PinRequested)
+    def _pin(self, event: LogView.PinRequested) -> None:
+        record = event.record
+        occurred = record.ts or record.received
+        if occurred.tzinfo is None:
+            occurred = occurred.astimezone()  # a log time without zone is the host's local time
+        self.wapp.store.add_event(
+            self.incident_id,
+            EventKind.PIN,
+            record.raw.decode("utf-8", "replace"),  # whole, not the display's cut copy
+            actor=self.wapp.actor,
+            occurred_at=occurred.astimezone(UTC),
+            source=record.path,
+            position=record.line_no if record.line_no is not None else record.offset,
+            level=record.level,
+        )
+        self.query_one(LogView).mark_pinned(record.seq)
+        self.notify("Pinned into the incident timeline (ctrl+t shows it).", timeout=3)
+
+    def action_events(self) -> None:
+        from warroom.ui.screens.events import EventsScreen
+
+        self.flush_pending()
+        self.app.push_screen(EventsScreen(self.incident_id), self._insert_timeline)
+
+    def _insert_timeline(self, code: str | None) -> None:
+        """Write the incident timeline into INC-1 or INC-4 (on screen: through the editor)."""
+        if code is None:
+            return
+        store = self.wapp.store
+        target = store.workflow.phase_for(code).number
+        refusal = store.machine(self.incident_id).edit_refusal(target)
+        if refusal:
+            self.notify(refusal, severity="warning")
+            return
+        events = [e for e in store.events(self.incident_id) if e.kind is not EventKind.SYSTEM]
+        if target == self.phase:
+            editor = self.query_one(ArtifactEditor)
+            editor.replace_text(insert_timeline(editor.text, code, events))
+            editor.request_save()
+        else:
+            text = insert_timeline(store.artifact_text(self.incident_id, target), code, events)
+            store.save_artifact(self.incident_id, target, text, actor=self.wapp.actor)
+            self.open_phase(target, focus=True)
+        self.notify(f"Incident timeline inserted into {code}.", timeout=3)
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -277,7 +380,10 @@ class WarRoomScreen(Screen[None]):
         """Keep the text as a new version; tell the user if it raced another save."""
         try:
             result = self.wapp.store.save_artifact(
-                self.incident_id, self.phase, text, actor=self.wapp.actor,
+                self.incident_id,
+                self.phase,
+                text,
+                actor=self.wapp.actor,
                 base_version=self.base_version,
             )
         except (TransitionError, StoreError) as exc:
@@ -288,7 +394,9 @@ class WarRoomScreen(Screen[None]):
             self.notify(
                 f"Someone else saved {self.spec.artifact.code} while you were editing; "
                 f"your text is kept as v{result.version.version} (F5 shows both).",
-                title="Concurrent edit", severity="warning", timeout=15,
+                title="Concurrent edit",
+                severity="warning",
+                timeout=15,
             )
         return result
 
@@ -327,8 +435,17 @@ class WarRoomScreen(Screen[None]):
         self._fit_panels()
 
     def action_toggle_timeline(self) -> None:
+        """Hidden → shown and focused; shown → focused; focused → hidden (back to the editor)."""
         timeline = self.query_one("#timeline")
-        timeline.display = not timeline.display
+        view = self.query_one(LogView)
+        if not timeline.display:
+            timeline.display = True
+            view.focus()
+        elif not view.has_focus:
+            view.focus()
+        else:
+            timeline.display = False
+            self.action_focus_editor()
 
     def action_gate(self) -> None:
         """Open the gate (gated phases) or the completion dialog (phases 3 and 6)."""
@@ -449,6 +566,14 @@ class WarRoomScreen(Screen[None]):
             "Version history", "Browse, diff and restore versions", self.action_history
         )
         yield SystemCommand("Add note", "A note in the incident timeline", self.action_note)
+        yield SystemCommand(
+            "Incident timeline",
+            "Pins, notes, system events; insert into INC-1 or INC-4",
+            self.action_events,
+        )
+        yield SystemCommand(
+            "Add log source", "Follow a file, a glob or a command", self.action_add_source
+        )
         yield SystemCommand(
             "Export post-mortem", "Write the Markdown post-mortem here", self.action_export
         )

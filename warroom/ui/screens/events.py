@@ -1,0 +1,165 @@
+"""The incident timeline: pins, notes and system events; fix, reword, remove, insert.
+
+Edits and removals go through the store, which records each in the audit log.
+Inserting into INC-1 or INC-4 is handed back to the war room screen, which
+owns the artifact being edited.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from warroom.clock import iso, parse_when
+from warroom.core.evidence import one_line, source_of
+from warroom.core.models import EventKind, TimelineEvent
+from warroom.store.db import StoreError
+from warroom.ui.screens.prompt import PromptDialog
+
+if TYPE_CHECKING:
+    from warroom.ui.app import WarroomApp
+
+KIND_STYLE = {EventKind.PIN: "bold yellow", EventKind.NOTE: "bold cyan", EventKind.SYSTEM: "dim"}
+
+
+class EventsScreen(ModalScreen[str | None]):
+    """Dismisses with an artifact code ("INC-1", "INC-4") to insert into, or None."""
+
+    BINDINGS = [
+        Binding("1", "insert('INC-1')", "Insert into INC-1", id="events.insert_1"),
+        Binding("4", "insert('INC-4')", "Insert into INC-4", id="events.insert_4"),
+        Binding("e", "reword", "Reword", id="events.reword"),
+        Binding("t", "retime", "Fix time", id="events.retime"),
+        Binding("d", "remove", "Remove", id="events.remove"),
+        Binding("a", "toggle_system", "All events", id="events.system"),
+        Binding("escape,q", "close", "Close", id="events.close"),
+    ]
+
+    def __init__(self, incident_id: int) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.show_system = False
+        self.events: list[TimelineEvent] = []
+
+    @property
+    def wapp(self) -> WarroomApp:
+        return cast("WarroomApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="events-dialog") as dialog:
+            dialog.border_title = "Incident timeline"
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="events-table")
+            yield Static("", id="events-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("time (UTC)", "kind", "entry", "source")
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.events = [
+            e
+            for e in self.wapp.store.events(self.incident_id)
+            if self.show_system or e.kind is not EventKind.SYSTEM
+        ]
+        for event in self.events:
+            table.add_row(
+                iso(event.occurred_at).replace("T", " ").rstrip("Z"),
+                Text(event.kind.value, style=KIND_STYLE[event.kind]),
+                Text(one_line(event.text, 200)),
+                Text(source_of(event)),
+                key=str(event.id),
+            )
+        if self.events:
+            table.move_cursor(row=min(row, len(self.events) - 1))
+        shown = "all events" if self.show_system else "pins and notes"
+        self.query_one("#events-hint", Static).update(
+            Text(
+                f"{len(self.events)} {shown} · 1 insert into INC-1 Timeline · 4 into INC-4 "
+                "Detailed Timeline · e reword · t fix time · d remove · a all events · Esc close"
+            )
+        )
+
+    def _selected(self) -> TimelineEvent | None:
+        table = self.query_one(DataTable)
+        if not self.events:
+            return None
+        event = self.events[table.cursor_row]
+        if event.kind is EventKind.SYSTEM:
+            self.notify(
+                "System events are the audit log: they stay as recorded.", severity="warning"
+            )
+            return None
+        return event
+
+    def action_insert(self, code: str) -> None:
+        self.dismiss(code)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_toggle_system(self) -> None:
+        self.show_system = not self.show_system
+        self.reload()
+
+    def action_reword(self) -> None:
+        event = self._selected()
+        if event is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text:
+                self.wapp.store.edit_event(event.id, actor=self.wapp.actor, text=text)
+                self.reload()
+
+        self.app.push_screen(PromptDialog("Reword the entry", value=event.text), done)
+
+    def action_retime(self) -> None:
+        event = self._selected()
+        if event is None:
+            return
+
+        def check(text: str) -> str | None:
+            try:
+                parse_when(text)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def done(text: str | None) -> None:
+            if text:
+                self.wapp.store.edit_event(
+                    event.id, actor=self.wapp.actor, occurred_at=parse_when(text)
+                )
+                self.reload()
+
+        self.app.push_screen(
+            PromptDialog(
+                "Fix the time (ISO-8601; no zone means UTC)",
+                value=iso(event.occurred_at),
+                validate=check,
+            ),
+            done,
+        )
+
+    def action_remove(self) -> None:
+        event = self._selected()
+        if event is None:
+            return
+        try:
+            self.wapp.store.remove_event(event.id, actor=self.wapp.actor)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Removed; the audit log keeps a trace.", timeout=3)
+        self.reload()
