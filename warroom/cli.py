@@ -152,7 +152,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="a command whose output to follow, e.g. 'journalctl -f' (repeatable)",
     )
 
-    sub.add_parser("demo", help="start a demo incident (a simulated outage) and open it")
+    p = sub.add_parser("demo", help="start a demo incident (a simulated outage) and open it")
+    p.add_argument("--speed", type=float, default=1.0, help="how fast the outage unfolds")
+
+    p = sub.add_parser("tail", help="follow logs full screen (the timeline panel alone)")
+    p.add_argument("sources", nargs="*", metavar="PATH_OR_GLOB", help="log files or globs")
+    p.add_argument(
+        "--cmd",
+        action="append",
+        default=[],
+        metavar="COMMAND",
+        help="a command whose output to follow (repeatable)",
+    )
+    p.add_argument("--incident", type=_incident_id, help="pin lines into this incident")
+    p.add_argument("--lines", type=int, default=100_000, help="lines held in memory")
+    p.add_argument(
+        "--poll", action="store_true", help="poll files instead of waiting for change events (NFS)"
+    )
 
     p = sub.add_parser("parse", help="print each log line's time and level as JSON lines")
     p.add_argument("file", type=Path)
@@ -385,12 +401,18 @@ def cmd_open(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(store: Store, args: argparse.Namespace) -> int:
-    from warroom.demo import create_demo_incident
+    from warroom.demo import DemoWriter, create_demo_incident
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the demo needs a terminal; run it in a terminal window")
     incident_id = create_demo_incident(store, actor=actor())
-    return _run_app(store, incident_id)
+    writer = DemoWriter(speed=args.speed).start()
+    try:
+        for path in writer.paths.values():
+            store.add_log_source(incident_id, "file", str(path))
+        return _run_app(store, incident_id)
+    finally:
+        writer.stop()
 
 
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
@@ -407,10 +429,40 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
 }
 
 
+def cmd_tail(args: argparse.Namespace) -> int:
+    if not args.sources and not args.cmd:
+        raise UsageError("give at least one log file, glob or --cmd COMMAND to follow")
+    if args.lines < 100:
+        raise UsageError("--lines must be at least 100")
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("warroom tail needs a terminal; for a pipe use `tail -F`")
+    from warroom.ui.tail_app import TailApp
+
+    store = Store.open(args.db, shared=args.shared) if args.incident is not None else None
+    try:
+        if store is not None:
+            store.incident(args.incident)
+        TailApp(
+            [str(Path(p).expanduser()) for p in args.sources],
+            args.cmd,
+            store=store,
+            incident_id=args.incident,
+            actor=actor(),
+            buffer_size=args.lines,
+            force_polling=args.poll,
+        ).run()
+    finally:
+        if store is not None:
+            store.close()
+    return 0
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
+    if args.command == "tail":
+        return cmd_tail(args)
     with Store.open(args.db, shared=args.shared) as store:
         if args.command is None:
             return _run_app(store, None)

@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -402,6 +402,31 @@ class Store:
                 incident_id, kind, text, actor, occurred_at, source, position, level
             )
         return self.event(event_id)
+
+    def pin_line(
+        self,
+        incident_id: int,
+        raw: bytes,
+        *,
+        actor: str,
+        logged_at: datetime | None,
+        received_at: datetime,
+        source: str,
+        position: int | None,
+        level: str | None,
+    ) -> TimelineEvent:
+        """Copy a log line, whole, into the incident timeline with where it came from.
+
+        The line's own time wins over when it arrived; a log time without a zone
+        is the host's local time (that is how the log was written).
+        """
+        occurred = logged_at or received_at
+        if occurred.tzinfo is None:
+            occurred = occurred.astimezone()
+        return self.add_event(
+            incident_id, EventKind.PIN, raw.decode("utf-8", "replace"), actor=actor,
+            occurred_at=occurred.astimezone(UTC), source=source, position=position, level=level,
+        )
 
     def edit_event(
         self,

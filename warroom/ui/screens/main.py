@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -172,16 +171,9 @@ class WarRoomScreen(Screen[None]):
     @on(LogView.PinRequested)
     def _pin(self, event: LogView.PinRequested) -> None:
         record = event.record
-        occurred = record.ts or record.received
-        if occurred.tzinfo is None:
-            occurred = occurred.astimezone()  # a log time without zone is the host's local time
-        self.wapp.store.add_event(
-            self.incident_id,
-            EventKind.PIN,
-            record.raw.decode("utf-8", "replace"),  # whole, not the display's cut copy
-            actor=self.wapp.actor,
-            occurred_at=occurred.astimezone(UTC),
-            source=record.path,
+        self.wapp.store.pin_line(
+            self.incident_id, record.raw, actor=self.wapp.actor, logged_at=record.ts,
+            received_at=record.received, source=record.path,
             position=record.line_no if record.line_no is not None else record.offset,
             level=record.level,
         )

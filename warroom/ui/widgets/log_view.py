@@ -123,6 +123,7 @@ class LogView(ScrollView, can_focus=True):
         Binding("home", "home", "Oldest", show=False),
         Binding("end,f", "follow", "Follow", id="log_follow"),
         Binding("p", "pin", "Pin line", id="log_pin"),
+        Binding("enter", "detail", "Whole line", id="log_detail"),
         Binding("n", "next_match(1)", "Next match", id="log_next", show=False),
         Binding("N", "next_match(-1)", "Previous match", id="log_previous", show=False),
     ]
@@ -341,6 +342,19 @@ class LogView(ScrollView, can_focus=True):
         record = self.current
         if record is not None:
             self.post_message(self.PinRequested(record))
+
+    def action_detail(self) -> None:
+        from warroom.ui.screens.line_detail import LineDetail
+
+        record = self.current
+        if record is None:
+            return
+
+        def pin(wanted: bool | None) -> None:
+            if wanted:
+                self.post_message(self.PinRequested(record))
+
+        self.app.push_screen(LineDetail(record), pin)
 
     def action_next_match(self, direction: int, include_current: bool = False) -> None:
         if self.search is None or not self._view:

@@ -37,6 +37,7 @@ STATE_STYLE = {
     SourceState.STOPPED: "dim",
 }
 FRAME = 1 / 60
+BACKLOG_WINDOW = 0.25  # seconds
 MIN_LEVELS: tuple[str | None, ...] = (None, "debug", "info", "warning", "error")
 
 
@@ -62,6 +63,7 @@ class TimelinePanel(Vertical):
         self.max_lines = max_lines
         self._states: dict[str, SourceEvent] = {}
         self._min_level: str | None = None
+        self._backlog: list | None = None  # lines held back while the sources read their backlog
         self._filter_text = ""
 
     def compose(self) -> ComposeResult:
@@ -91,6 +93,9 @@ class TimelinePanel(Vertical):
         """Start showing an engine's lines (an engine made without on_batch)."""
         first = self.engine is None
         self.engine = engine
+        if first:
+            self._backlog = []
+            self.set_timer(BACKLOG_WINDOW, self._flush_backlog)
         self._drain()
         self._status()
         if first:
@@ -111,10 +116,20 @@ class TimelinePanel(Vertical):
     def _lines_ready(self) -> None:
         self._drain()
 
+    def _flush_backlog(self) -> None:
+        """Each source's last lines arrive one source after another: interleave them by time."""
+        records, self._backlog = self._backlog or [], None
+        records.sort(key=lambda r: (r.ts or r.received).timestamp())
+        self.view.add_records(records)
+        self._drain()
+
     def _drain(self) -> None:
         if self.engine is None:
             return
         batch = self.engine.drain()
+        if self._backlog is not None:
+            self._backlog.extend(batch.records)
+            batch.records = []
         for event in batch.events:
             self._states[event.source_id] = event
         view = self.view

@@ -1,0 +1,85 @@
+"""`warroom tail`: the timeline panel alone, full screen, with or without an incident."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+
+from warroom.clock import Clock, SystemClock
+from warroom.resources import data_dir
+from warroom.store.store import Store
+from warroom.timeline.engine import TailEngine
+from warroom.timeline.sources import TailOptions
+from warroom.ui.widgets.log_view import LogView
+from warroom.ui.widgets.timeline_panel import TimelinePanel
+
+
+class TailApp(App[None]):
+    """Follow logs; `p` pins into an incident when one is given."""
+
+    TITLE = "warroom tail"
+    CSS_PATH = [data_dir("styles") / "warroom.tcss", data_dir("styles") / "dialogs.tcss"]
+    BINDINGS = [Binding("ctrl+q,q", "quit", "Quit", id="tail_quit", priority=True)]
+    CSS = "TimelinePanel { height: 1fr; }"
+
+    def __init__(
+        self,
+        paths: list[str],
+        commands: list[str],
+        *,
+        store: Store | None = None,
+        incident_id: int | None = None,
+        actor: str = "",
+        clock: Clock | None = None,
+        buffer_size: int = 100_000,
+        force_polling: bool = False,
+    ) -> None:
+        super().__init__()
+        self.paths, self.commands = paths, commands
+        self.store, self.incident_id, self.actor = store, incident_id, actor
+        self.clock = clock or SystemClock()
+        self.buffer_size = buffer_size
+        self.engine = TailEngine(
+            clock=self.clock,
+            buffer_size=buffer_size,
+            options=TailOptions(force_polling=force_polling),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield TimelinePanel(max_lines=self.buffer_size, id="timeline-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for path in self.paths:
+            self.engine.add_path(path)
+        for command in self.commands:
+            self.engine.add_command(command)
+        panel = self.query_one(TimelinePanel)
+        panel.attach(self.engine)
+        self.query_one(LogView).focus()
+
+    def on_unmount(self) -> None:
+        self.engine.close(timeout=2)
+
+    @on(LogView.PinRequested)
+    def _pin(self, event: LogView.PinRequested) -> None:
+        if self.store is None or self.incident_id is None:
+            self.notify(
+                "No incident to pin into: run `warroom tail --incident ID ...`.", severity="warning"
+            )
+            return
+        record = event.record
+        self.store.pin_line(
+            self.incident_id,
+            record.raw,
+            actor=self.actor,
+            logged_at=record.ts,
+            received_at=record.received,
+            source=record.path,
+            position=record.line_no if record.line_no is not None else record.offset,
+            level=record.level,
+        )
+        self.query_one(LogView).mark_pinned(record.seq)
+        self.notify(f"Pinned into incident #{self.incident_id}.", timeout=3)
