@@ -74,6 +74,8 @@ def test_nothing_dangerous_survives(raw: str | bytes) -> None:
         ("stray C1 \u0085", "stray C1 <U+0085>"),
         ("\ufeffbom at start", "bom at start"),
         ("zwj 👩\u200d💻 kept", "zwj 👩\u200d💻 kept"),
+        ("lone surrogate \udcff", "lone surrogate \ufffd"),
+        ("line\u2028separator", "line<U+2028>separator"),
     ],
 )
 def test_what_is_shown(raw: str, expected: str) -> None:

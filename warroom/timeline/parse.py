@@ -276,7 +276,10 @@ _MISSING = object()
 class LineParser:
     """Parse one source's lines in order, learning its format as it goes.
 
-    Not thread-safe: one parser per source.
+    ``year`` is the year of year-less stamps (syslog, logcat); without it they
+    take the year of ``now``, the reference time (pass the app clock's now;
+    default the system clock's). Stateful and not thread-safe: one parser
+    per source, fed in order, as it tracks the current multi-line record.
     """
 
     def __init__(self, *, year: int | None = None, now: datetime | None = None) -> None:
