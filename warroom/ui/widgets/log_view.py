@@ -357,11 +357,13 @@ class LogView(ScrollView, can_focus=True):
         self.app.push_screen(LineDetail(record), pin)
 
     def action_next_match(self, direction: int, include_current: bool = False) -> None:
+        """Move to the next (or previous) line matching the search, wrapping around."""
         if self.search is None or not self._view:
             return
+        count = len(self._view)
         start = self.cursor if include_current else self.cursor + direction
-        indices = range(start, len(self._view)) if direction > 0 else range(start, -1, -1)
-        for i in indices:
+        for step in range(count):
+            i = (start + direction * step) % count
             if self.search.search(self._view[i].text):
                 self._pause()
                 self.cursor = i
