@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, TabbedContent, TabPane
 
 from warroom.core.artifacts import next_update_at, parse_artifact
-from warroom.core.evidence import insert_timeline
 from warroom.core.gates import evaluate_gate
 from warroom.core.models import EventKind
 from warroom.core.state import PhaseState, TransitionError, Verdict
@@ -29,11 +28,11 @@ from warroom.resources import data_dir
 from warroom.store.db import StoreError
 from warroom.store.store import SaveResult
 from warroom.timeline.engine import TailEngine
-from warroom.ui.screens.prompt import PromptDialog
+from warroom.ui.screens.gate_actions import GateActions
+from warroom.ui.screens.timeline_actions import TimelineActions
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.guide import GuideContent, GuidePanel
 from warroom.ui.widgets.header import IncidentHeader
-from warroom.ui.widgets.log_view import LogView
 from warroom.ui.widgets.sidebar import PhaseSidebar
 from warroom.ui.widgets.timeline_panel import TimelinePanel
 
@@ -51,20 +50,20 @@ class GateRequest:
     comment: str
 
 
-class WarRoomScreen(Screen[None]):
+class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
     """One incident, one phase on screen at a time."""
 
     BINDINGS = [
-        # Shown in the footer in this order; at 80 columns only the first seven fit.
+        # Shown in the footer in this order; at 80 columns the first six fit, help has all.
         Binding("f1", "app.help", "Help", id="screen_help"),
         Binding("ctrl+g", "gate", "Gate", id="gate", priority=True),
+        Binding("f4", "toggle_timeline", "Logs", id="toggle_timeline"),
+        Binding("ctrl+t", "events", "Evidence", id="events", priority=True),
         Binding("f2", "inputs", "Inputs", id="inputs"),
         Binding("f3", "toggle_guide", "Guide", id="toggle_guide"),
-        Binding("f4", "toggle_timeline", "Timeline", id="toggle_timeline"),
         Binding("f5", "history", "Versions", id="history"),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
-        Binding("ctrl+t", "events", "Incident timeline", id="events", priority=True),
-        Binding("ctrl+l", "add_source", "Add log source", id="add_source", priority=True),
+        Binding("ctrl+l", "add_source", "Add log", id="add_source", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
         Binding("ctrl+e", "focus_editor", "Editor", id="focus_editor", show=False),
@@ -99,7 +98,7 @@ class WarRoomScreen(Screen[None]):
             yield GuidePanel(id="guide")
         with Vertical(id="timeline"):
             yield TimelinePanel(id="timeline-panel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         store = self.wapp.store
@@ -118,94 +117,6 @@ class WarRoomScreen(Screen[None]):
         self._unregister()
         if self.engine is not None:
             self.engine.close(timeout=2)
-
-    # -- the live timeline ---------------------------------------------------
-
-    def _start_timeline(self) -> None:
-        """Follow the incident's remembered log sources; the panel shows once there are any."""
-        sources = self.wapp.store.log_sources(self.incident_id)
-        panel = self.query_one(TimelinePanel)
-        self.query_one("#timeline").display = bool(sources)
-        if not sources or not self.wapp.watch:
-            return
-        self.engine = TailEngine(clock=self.wapp.clock)
-        for source in sources:
-            self._follow(source.kind, source.spec)
-        panel.attach(self.engine)
-
-    def _follow(self, kind: str, spec: str) -> None:
-        assert self.engine is not None
-        if kind == "cmd":
-            self.engine.add_command(spec)
-        else:
-            self.engine.add_path(spec)
-
-    def action_add_source(self) -> None:
-        def add(text: str | None) -> None:
-            if not text:
-                return
-            if text.startswith("!"):
-                kind, spec = "cmd", text[1:].strip()
-            else:
-                spec = str(Path(text).expanduser().absolute())
-                kind = "glob" if any(ch in spec for ch in "*?[") else "file"
-            self.wapp.store.add_log_source(self.incident_id, kind, spec)
-            if self.engine is None:
-                panel = self.query_one(TimelinePanel)
-                self.engine = TailEngine(clock=self.wapp.clock)
-                self._follow(kind, spec)
-                panel.attach(self.engine)
-            else:
-                self._follow(kind, spec)
-                self.query_one(TimelinePanel).attach(self.engine)
-            self.query_one("#timeline").display = True
-
-        self.app.push_screen(
-            PromptDialog(
-                "Follow a log: a file, a glob, or !command",
-                placeholder="/var/log/app.log · /var/log/nginx/*.log · !journalctl -f",
-            ),
-            add,
-        )
-
-    @on(LogView.PinRequested)
-    def _pin(self, event: LogView.PinRequested) -> None:
-        record = event.record
-        self.wapp.store.pin_line(
-            self.incident_id, record.raw, actor=self.wapp.actor, logged_at=record.ts,
-            received_at=record.received, source=record.path,
-            position=record.line_no if record.line_no is not None else record.offset,
-            level=record.level,
-        )
-        self.query_one(LogView).mark_pinned(record.seq)
-        self.notify("Pinned into the incident timeline (ctrl+t shows it).", timeout=3)
-
-    def action_events(self) -> None:
-        from warroom.ui.screens.events import EventsScreen
-
-        self.flush_pending()
-        self.app.push_screen(EventsScreen(self.incident_id), self._insert_timeline)
-
-    def _insert_timeline(self, code: str | None) -> None:
-        """Write the incident timeline into INC-1 or INC-4 (on screen: through the editor)."""
-        if code is None:
-            return
-        store = self.wapp.store
-        target = store.workflow.phase_for(code).number
-        refusal = store.machine(self.incident_id).edit_refusal(target)
-        if refusal:
-            self.notify(refusal, severity="warning")
-            return
-        events = [e for e in store.events(self.incident_id) if e.kind is not EventKind.SYSTEM]
-        if target == self.phase:
-            editor = self.query_one(ArtifactEditor)
-            editor.replace_text(insert_timeline(editor.text, code, events))
-            editor.request_save()
-        else:
-            text = insert_timeline(store.artifact_text(self.incident_id, target), code, events)
-            store.save_artifact(self.incident_id, target, text, actor=self.wapp.actor)
-            self.open_phase(target, focus=True)
-        self.notify(f"Incident timeline inserted into {code}.", timeout=3)
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -425,96 +336,6 @@ class WarRoomScreen(Screen[None]):
         self._guide_shown = self.has_class("guide-hidden")
         self.set_class(not self._guide_shown, "guide-hidden")
         self._fit_panels()
-
-    def action_toggle_timeline(self) -> None:
-        """Hidden → shown and focused; shown → focused; focused → hidden (back to the editor)."""
-        timeline = self.query_one("#timeline")
-        view = self.query_one(LogView)
-        if not timeline.display:
-            timeline.display = True
-            view.focus()
-        elif not view.has_focus:
-            view.focus()
-        else:
-            timeline.display = False
-            self.action_focus_editor()
-
-    def action_gate(self) -> None:
-        """Open the gate (gated phases) or the completion dialog (phases 3 and 6)."""
-        from warroom.ui.screens.gate import CompleteDialog, GateDialog
-
-        store = self.wapp.store
-        self.flush_pending()
-        machine = store.machine(self.incident_id)
-        refusal = machine.edit_refusal(self.phase)
-        if refusal:
-            self.notify(refusal, severity="warning")
-            return
-        spec = self.spec
-        text = store.artifact_text(self.incident_id, self.phase)
-        if not spec.gated:
-            self.app.push_screen(CompleteDialog(spec, text, self._complete), self._after_gate)
-            return
-        if machine.state(self.phase) is not PhaseState.IN_REVIEW:
-            try:
-                store.submit(self.incident_id, self.phase, actor=self.wapp.actor)
-            except TransitionError as exc:
-                self.notify(str(exc), severity="warning")
-                return
-            self.refresh_sidebar()
-            self.show_banner(PhaseState.IN_REVIEW, None)
-        self.app.push_screen(
-            GateDialog(spec, text, evaluate_gate(spec, text), self.wapp.actor, self._decide),
-            self._after_gate,
-        )
-
-    def _decide(self, request: GateRequest) -> str | None:
-        try:
-            self.wapp.store.decide(
-                self.incident_id,
-                self.phase,
-                request.verdict,
-                reviewer=request.reviewer,
-                criteria_ticked=request.ticked,
-                comment=request.comment,
-            )
-        except (TransitionError, StoreError) as exc:
-            return str(exc)
-        return None
-
-    def _complete(self) -> str | None:
-        try:
-            self.wapp.store.complete(self.incident_id, self.phase, actor=self.wapp.actor)
-        except (TransitionError, StoreError) as exc:
-            return str(exc)
-        return None
-
-    def _after_gate(self, decided: bool | None) -> None:
-        """After a decision: move on if the phase passed, else show the send-back."""
-        store = self.wapp.store
-        state = store.machine(self.incident_id).state(self.phase)
-        self.refresh_header()
-        if decided and state.passed and self.phase < len(store.workflow.phases):
-            self.notify(f"{self.spec.artifact.code} {state.label}.", timeout=4)
-            self.open_phase(self.phase + 1, focus=True)
-        else:
-            self.open_phase(self.phase, focus=True)
-
-    def action_history(self) -> None:
-        from warroom.ui.screens.history import VersionHistory
-
-        store = self.wapp.store
-        self.flush_pending()
-        versions = store.artifact_versions(self.incident_id, self.phase)
-        refusal = store.machine(self.incident_id).edit_refusal(self.phase)
-        editor = self.query_one(ArtifactEditor)
-
-        def restore(text: str | None) -> None:
-            if text is not None and text != editor.text:
-                editor.replace_text(text)
-                editor.request_save()
-
-        self.app.push_screen(VersionHistory(self.spec, versions, editor.text, refusal), restore)
 
     def action_note(self) -> None:
         from warroom.ui.screens.note import NoteDialog

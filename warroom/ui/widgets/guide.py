@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,23 +28,24 @@ class GuideContent:
     personas: tuple[tuple[str, str], ...]  # (role, markdown)
 
 
-def criteria_text(results: list[CriterionResult], gated: bool) -> Text:
+def criteria_text(results: list[CriterionResult], gated: bool) -> RenderableType:
     """Each criterion with its automatic result; marks that read without colour."""
-    text = Text()
     if not gated:
-        text.append("No gate: this phase is completed, not approved.", style="dim")
-        return text
+        return Text("No gate: this phase is completed, not approved.", style="dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1)
     for r in results:
         if r.passed is True:
-            text.append("[✓] ", style="bold green")
+            mark = Text("[✓]", style="bold green")
         elif r.passed is False:
-            text.append("[✗] ", style="bold red")
+            mark = Text("[✗]", style="bold red")
         else:
-            text.append("[?] ", style="bold yellow")
-        text.append(f"{r.number}. {r.text}\n")
-        detail = r.auto.detail if r.auto else "The reviewer judges this one."
-        text.append(f"    {detail}\n", style="dim")
-    return text
+            mark = Text("[?]", style="bold yellow")
+        body = Text(f"{r.number}. {r.text}\n")
+        body.append(r.auto.detail if r.auto else "The reviewer judges this one.", style="dim")
+        grid.add_row(mark, body)
+    return grid
 
 
 class ProcessChecklist(OptionList):

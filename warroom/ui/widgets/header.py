@@ -72,4 +72,5 @@ class IncidentHeader(Widget):
                     line.append(f" next update in {_duration(due - now)} ")
         line.append(" ")
         line.append(incident.title)  # a Text append: the title is never parsed as markup
+        line.truncate(max(1, self.size.width), overflow="ellipsis")
         return line

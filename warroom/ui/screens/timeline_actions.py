@@ -1,0 +1,128 @@
+"""The war room's live timeline: log sources, pins, and the incident timeline into artifacts.
+
+A mixin of WarRoomScreen, kept apart so the screen file stays about the phases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from warroom.core.evidence import insert_timeline
+from warroom.core.models import EventKind
+from warroom.timeline.engine import TailEngine
+from warroom.ui.screens.prompt import PromptDialog
+from warroom.ui.widgets.editor import ArtifactEditor
+from warroom.ui.widgets.log_view import LogView
+from warroom.ui.widgets.timeline_panel import TimelinePanel
+
+if TYPE_CHECKING:
+    from warroom.ui.screens.main import WarRoomScreen
+
+    _Base = WarRoomScreen
+else:
+    _Base = object
+
+
+class TimelineActions(_Base):
+    """Log sources followed into the panel; evidence pinned and written into INC-1/INC-4."""
+
+    engine: TailEngine | None
+
+    def _start_timeline(self) -> None:
+        """Follow the incident's remembered log sources; the panel shows once there are any."""
+        sources = self.wapp.store.log_sources(self.incident_id)
+        panel = self.query_one(TimelinePanel)
+        self.query_one("#timeline").display = bool(sources)
+        if not sources or not self.wapp.watch:
+            return
+        self.engine = TailEngine(clock=self.wapp.clock)
+        for source in sources:
+            self._follow(source.kind, source.spec)
+        panel.attach(self.engine)
+
+    def _follow(self, kind: str, spec: str) -> None:
+        assert self.engine is not None
+        if kind == "cmd":
+            self.engine.add_command(spec)
+        else:
+            self.engine.add_path(spec)
+
+    def action_add_source(self) -> None:
+        def add(text: str | None) -> None:
+            if not text:
+                return
+            if text.startswith("!"):
+                kind, spec = "cmd", text[1:].strip()
+            else:
+                spec = str(Path(text).expanduser().absolute())
+                kind = "glob" if any(ch in spec for ch in "*?[") else "file"
+            self.wapp.store.add_log_source(self.incident_id, kind, spec)
+            if self.engine is None:
+                panel = self.query_one(TimelinePanel)
+                self.engine = TailEngine(clock=self.wapp.clock)
+                self._follow(kind, spec)
+                panel.attach(self.engine)
+            else:
+                self._follow(kind, spec)
+                self.query_one(TimelinePanel).attach(self.engine)
+            self.query_one("#timeline").display = True
+
+        self.app.push_screen(
+            PromptDialog(
+                "Follow a log: a file, a glob, or !command",
+                placeholder="/var/log/app.log · /var/log/nginx/*.log · !journalctl -f",
+            ),
+            add,
+        )
+
+    def on_log_view_pin_requested(self, event: LogView.PinRequested) -> None:
+        record = event.record
+        self.wapp.store.pin_line(
+            self.incident_id, record.raw, actor=self.wapp.actor, logged_at=record.ts,
+            received_at=record.received, source=record.path,
+            position=record.line_no if record.line_no is not None else record.offset,
+            level=record.level,
+        )
+        self.query_one(LogView).mark_pinned(record.seq)
+        self.notify("Pinned into the incident timeline (ctrl+t shows it).", timeout=3)
+
+    def action_events(self) -> None:
+        from warroom.ui.screens.events import EventsScreen
+
+        self.flush_pending()
+        self.app.push_screen(EventsScreen(self.incident_id), self._insert_timeline)
+
+    def _insert_timeline(self, code: str | None) -> None:
+        """Write the incident timeline into INC-1 or INC-4 (on screen: through the editor)."""
+        if code is None:
+            return
+        store = self.wapp.store
+        target = store.workflow.phase_for(code).number
+        refusal = store.machine(self.incident_id).edit_refusal(target)
+        if refusal:
+            self.notify(refusal, severity="warning")
+            return
+        events = [e for e in store.events(self.incident_id) if e.kind is not EventKind.SYSTEM]
+        if target == self.phase:
+            editor = self.query_one(ArtifactEditor)
+            editor.replace_text(insert_timeline(editor.text, code, events))
+            editor.request_save()
+        else:
+            text = insert_timeline(store.artifact_text(self.incident_id, target), code, events)
+            store.save_artifact(self.incident_id, target, text, actor=self.wapp.actor)
+            self.open_phase(target, focus=True)
+        self.notify(f"Incident timeline inserted into {code}.", timeout=3)
+
+    def action_toggle_timeline(self) -> None:
+        """Hidden → shown and focused; shown → focused; focused → hidden (back to the editor)."""
+        timeline = self.query_one("#timeline")
+        view = self.query_one(LogView)
+        if not timeline.display:
+            timeline.display = True
+            view.focus()
+        elif not view.has_focus:
+            view.focus()
+        else:
+            timeline.display = False
+            self.action_focus_editor()
