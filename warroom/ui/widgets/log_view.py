@@ -98,8 +98,7 @@ class LineFilter:
         return ", ".join(parts)
 
 
-def tag_style(tag: str) -> Style:
-    return Style(color=TAG_COLOURS[sum(tag.encode()) % len(TAG_COLOURS)], bold=True)
+
 
 
 def _clock(ts: datetime | None, received: datetime) -> tuple[str, Style | None]:
@@ -153,6 +152,15 @@ class LogView(ScrollView, can_focus=True):
         self._width = 0
         self._cache: LRUCache[tuple[int, int, bool, bool, int], Strip] = LRUCache(2000)
         self._generation = 0  # bumps when filter/search change, invalidating cached rows
+        self._tag_styles: dict[str, Style] = {}
+
+    def tag_style(self, tag: str) -> Style:
+        """Each source its own colour, handed out in the order sources first show up."""
+        style = self._tag_styles.get(tag)
+        if style is None:
+            colour = TAG_COLOURS[len(self._tag_styles) % len(TAG_COLOURS)]
+            style = self._tag_styles[tag] = Style(color=colour, bold=True)
+        return style
 
     # -- data down -----------------------------------------------------------
 
@@ -261,7 +269,7 @@ class LogView(ScrollView, can_focus=True):
             Segment(" "),
             Segment(LEVEL_LABEL.get(level, "     "), LEVEL_STYLE.get(level)),
             Segment(" "),
-            Segment(f"{record.tag[:10]:<10}", tag_style(record.tag)),
+            Segment(f"{record.tag[:10]:<10}", self.tag_style(record.tag)),
             Segment(" "),
         ]
         segments += self._highlighted(record.text, line_style)

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.records import SourceEvent, SourceState
-from warroom.ui.widgets.log_view import LineFilter, LogView, tag_style
+from warroom.ui.widgets.log_view import LineFilter, LogView
 
 STATE_STYLE = {
     SourceState.FOLLOWING: "green",
@@ -164,7 +164,7 @@ class TimelinePanel(Vertical):
         for source_id, source in self.engine.sources.items() if self.engine else ():
             event = self._states.get(source_id)
             line.append("  ")
-            line.append(source.tag, style=tag_style(source.tag))
+            line.append(source.tag, style=view.tag_style(source.tag))
             if event is not None:
                 state = event.state.value
                 if event.state is SourceState.EXITED and event.exit_code is not None:
