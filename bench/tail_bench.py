@@ -213,13 +213,16 @@ def measure_load(rate: int, seconds: float) -> None:
 
 def measure_memory(lines: int, buffer_size: int) -> None:
     from warroom.timeline.engine import TailEngine
+    from warroom.timeline.sources import TailOptions
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "app.log"
         path.write_text("")
         base = rss_kb()
-        with TailEngine(buffer_size=buffer_size) as engine:
-            engine.add_file(path)
+        # Every line must pass through the parser here: no skipping ahead when behind.
+        options = TailOptions(max_lag_bytes=None)
+        with TailEngine(buffer_size=buffer_size, options=options) as engine:
+            source = engine.add_file(path)
             engine.wait(2)
             engine.drain()
             done = threading.Event()
@@ -236,7 +239,8 @@ def measure_memory(lines: int, buffer_size: int) -> None:
             started = time.perf_counter()
             writer.start()
             held: list = []  # a consumer keeping its own copy, as a UI would, bounded too
-            while engine.buffer.total < lines:
+            deadline = time.monotonic() + 300
+            while engine.buffer.total < lines and time.monotonic() < deadline:
                 time.sleep(1 / 60)
                 held.extend(engine.drain().records)
                 del held[: max(0, len(held) - buffer_size)]
@@ -248,7 +252,7 @@ def measure_memory(lines: int, buffer_size: int) -> None:
                   f"{elapsed:.1f} s ({engine.buffer.total / elapsed:,.0f} lines/s): "
                   f"RSS {rss / 1024:.1f} MB (before: {base / 1024:.1f} MB, "
                   f"peak {rss_kb('VmHWM') / 1024:.1f} MB); held {batch.held}, "
-                  f"dropped {batch.dropped}")
+                  f"dropped {batch.dropped}, skipped {source.skipped_bytes} bytes")
 
 
 # --- driver -----------------------------------------------------------------------------
