@@ -92,7 +92,11 @@ class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
             yield PhaseSidebar(id="sidebar")
             with Vertical(id="center"), TabbedContent(id="tabs"):
                 with TabPane("Artifact", id="tab-artifact"):
-                    yield ArtifactEditor(autosave_delay=self.wapp.autosave_delay, id="editor")
+                    yield ArtifactEditor(
+                        autosave_delay=self.wapp.autosave_delay,
+                        blink=self.wapp.watch,
+                        id="editor",
+                    )
                 with TabPane("Inputs", id="tab-inputs"):
                     yield Markdown("", id="inputs")
             yield GuidePanel(id="guide")

@@ -25,7 +25,9 @@ class ArtifactEditor(Vertical):
             super().__init__()
             self.text = text
 
-    def __init__(self, *, autosave_delay: float = 0.5, id: str | None = None) -> None:
+    def __init__(
+        self, *, autosave_delay: float = 0.5, blink: bool = True, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.autosave_delay = autosave_delay
         self.dirty = False
@@ -36,6 +38,7 @@ class ArtifactEditor(Vertical):
         self._area = TextArea(
             "", language="markdown", soft_wrap=True, tab_behavior="indent", id="editor-text"
         )
+        self._area.cursor_blink = blink  # off for snapshots: a blinking cursor is never stable
 
     def compose(self) -> ComposeResult:
         yield self._banner
