@@ -192,3 +192,17 @@ def test_escape_sequences_in_a_log_never_reach_the_terminal(tmp_path: Path) -> N
         assert injected not in output, f"{injected!r} reached the terminal"
     assert b"[@click=app.quit]x[/]" in output  # shown literally
     assert b"EVIL-SGR" in output  # the text around a removed sequence still shows
+
+
+async def test_an_ended_command_shows_its_exit_and_restarts(tmp_path: Path) -> None:
+    app = TailApp([], ["echo first run; exit 3"])
+    async with app.run_test(size=(100, 20)) as pilot:
+        view = app.query_one(LogView)
+        panel = app.query_one("#timeline-panel")
+        await wait_for(pilot, lambda: view.held == 1)
+        await wait_for(pilot, lambda: "exited 3" in str(
+            app.query_one("#timeline-status").render()))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: view.held == 2)
+        assert view.current.text == "first run"  # the second run's line
+        assert panel.engine is not None

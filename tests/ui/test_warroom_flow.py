@@ -220,3 +220,23 @@ async def test_concurrent_save_is_kept_and_reported(store: Store) -> None:
     assert versions[1].conflict  # ana's first save raced bo's and is kept as its own
     assert not any(v.conflict for v in versions[2:])  # then she builds on the newest
     assert versions[-1].body.startswith("ana ")
+
+
+async def test_overdue_stakeholder_update_turns_the_header_red_and_rings(store: Store) -> None:
+    incident = store.create_incident("x", actor="ana")
+    for phase in (1, 2):
+        store.save_artifact(incident.id, phase, (FILLED / f"INC-{phase}.md").read_text(),
+                            actor="ana")
+        store.decide(incident.id, phase, Verdict.APPROVE, reviewer="r")
+    inc3 = (FILLED / "INC-3.md").read_text().replace("2026-11-27T16:00:00Z", "13:30 UTC")
+    store.save_artifact(incident.id, 3, inc3, actor="ana")  # saved 14:00: next 13:30 is tomorrow
+    app = make_app(store, incident.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one("#header")
+        assert "next update in 23:30:00" in str(header.render())
+        store.clock.advance(hours=24)
+        app.screen.tick()
+        await pilot.pause()
+        assert "UPDATE DUE 00:30:00 ago" in str(header.render())
+        assert any("is due now" in n.message for n in app._notifications)

@@ -48,6 +48,7 @@ class TimelinePanel(Vertical):
         Binding("slash", "filter", "Filter", id="log_filter"),
         Binding("l", "cycle_level", "Level", id="log_level"),
         Binding("s", "search", "Search", id="log_search"),
+        Binding("r", "restart_commands", "Restart cmds", id="log_restart", show=False),
         Binding("escape", "close_inputs", "Close", show=False),
     ]
 
@@ -188,6 +189,19 @@ class TimelinePanel(Vertical):
         index = MIN_LEVELS.index(self._min_level)
         self._min_level = MIN_LEVELS[(index + 1) % len(MIN_LEVELS)]
         self.view.set_filter(LineFilter(self._filter_text, self._min_level))
+
+    def action_restart_commands(self) -> None:
+        """Run again every command source that has exited or failed to start."""
+        if self.engine is None:
+            return
+        ended = [
+            source_id for source_id, event in self._states.items()
+            if event.state in (SourceState.EXITED, SourceState.FAILED)
+        ]
+        for source_id in ended:
+            self.engine.restart(source_id)
+        self.notify(f"Restarted {len(ended)} command source(s)." if ended
+                    else "No command source has ended.", timeout=3)
 
     def action_close_inputs(self) -> None:
         for name in ("#timeline-filter", "#timeline-search"):
