@@ -366,3 +366,26 @@ def test_artifacts_feed_incident_severity_and_status(store: Store) -> None:
     store.decide(incident.id, 2, Verdict.APPROVE, reviewer="r")
     assert store.incident(incident.id).status.value == "Mitigated"
     assert "status set to Mitigated" in [e.text for e in store.events(incident.id)]
+
+
+def test_v1_database_migrates_and_indexes_what_it_held(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = connect(path, MIGRATIONS[:1])
+    db.execute(
+        "insert into incidents (uid, title, status, detected_at, created_at, workflow) "
+        "values ('u1', 'Checkout outage', 'Ongoing', '2026-11-27T14:00:00+00:00', "
+        "'2026-11-27T14:00:00+00:00', 'incident-response')"
+    )
+    db.execute(
+        "insert into timeline_events (incident_id, kind, occurred_at, recorded_at, text, author)"
+        " values (1, 'pin', '2026-11-27T14:00:00+00:00', '2026-11-27T14:00:00+00:00', "
+        "'ERROR connection pool exhausted', 'ana')"
+    )
+    db.close()
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        hits = store.db.execute(
+            "select rowid from timeline_events_fts where timeline_events_fts match 'pools'"
+        ).fetchall()
+        assert hits == [(1,)]  # porter stemming: "pools" finds "pool"
+        assert store.incident(1).title == "Checkout outage"

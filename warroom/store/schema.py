@@ -130,5 +130,31 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Milestones, alert labels, action item provenance, and full-text search of the record."""
+    db["milestones"].create(
+        {
+            "incident_id": int,
+            "kind": str,  # started | detected | acknowledged | mitigated | resolved
+            "at": str,
+            "event_id": int,  # the timeline event it was set from, if any
+            "origin": str,  # "event", "decision", "manual"
+            "set_by": str,
+            "set_at": str,
+        },
+        pk=("incident_id", "kind"),
+        not_null={"at", "origin", "set_by", "set_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["incidents"].add_column("labels", str)  # JSON object: alert labels, services
+    db["action_items"].add_column("origin", str)  # e.g. "INC-5 #2": where the item came from
+    db["action_items"].add_column("done_at", str)
+    # Search across titles, artifacts and the timeline; triggers keep the indexes current.
+    for table, column in (("incidents", "title"), ("artifact_versions", "body"),
+                          ("timeline_events", "text")):
+        db[table].enable_fts([column], create_triggers=True, tokenize="porter")
+        db[table].populate_fts([column])  # what was written before this migration
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
