@@ -63,6 +63,8 @@ _PRIORITY = re.compile(r"^[\[(]?\s*(P\d)(?!\w)\s*[\])]?\s*[:.-]?\s*", re.IGNOREC
 _OWNER_AT_END = re.compile(rf"(?:{DASH.pattern})?\s*(?<![\w.])@([A-Za-z0-9][\w.-]*)\s*$")
 _OWNER_ANYWHERE = re.compile(r"(?<![\w.])@([A-Za-z0-9][\w.-]*)")
 _OWNER_PLACEHOLDER = re.compile(rf"(?:{DASH.pattern})?\s*@?<[^<>\n]*>\s*$")
+_TASK_PRIORITY = re.compile(r"^\[\s*(P[0-2])\s*\]\s*", re.IGNORECASE)  # only bracketed in INC-6
+_DUE = re.compile(r"\s*\(\s*due\b[\s:]*([^()\n]*?)\s*\)\s*$", re.IGNORECASE)
 
 Severity = Literal["Critical", "Major", "Minor"]
 DataImpact = Literal["None", "Read degraded", "Write degraded", "Data loss"]
@@ -463,11 +465,20 @@ def _parse_post_mortem(r: SectionReader) -> PostMortemReport:
 
 
 class TrackedAction(BaseModel):
-    """A tracked task: "- [ ] <action> — @<owner>"."""
+    """A tracked task: "- [ ] <action> — @<owner>", optionally "[P0] " first and " (due …)" last."""
 
     done: bool = False
     action: str
     owner: str | None = None
+    priority: Priority | None = None
+    due: str | None = None
+
+    def line(self) -> str:
+        """The task as a Markdown list entry, the way `_parse_tracker` reads it back."""
+        text = f"- [{'x' if self.done else ' '}] "
+        text += f"[{self.priority}] " if self.priority else ""
+        text += self.action + (f" — @{self.owner}" if self.owner else "")
+        return text + (f" (due {self.due})" if self.due else "")
 
 
 class ActionItemTracker(ArtifactModel):
@@ -482,11 +493,7 @@ class ActionItemTracker(ArtifactModel):
 
     def sections(self) -> list[tuple[str, str]]:
         def tasks(items: list[TrackedAction]) -> str:
-            lines = [
-                f"- [{'x' if t.done else ' '}] {t.action}" + (f" — @{t.owner}" if t.owner else "")
-                for t in items
-            ]
-            return "\n".join(lines) or "- [ ] <Action> — @<owner>\n- ..."
+            return "\n".join(t.line() for t in items) or "- [ ] <Action> — @<owner>\n- ..."
 
         return [
             ("Quick Wins (do this week)", tasks(self.quick_wins)),
@@ -497,22 +504,36 @@ class ActionItemTracker(ArtifactModel):
         ]
 
 
+def _split_due(text: str) -> tuple[str, str | None]:
+    """Take a trailing "(due 2026-12-04)" off a task: ("<rest>", "2026-12-04")."""
+    match = _DUE.search(text)
+    if match is None or is_placeholder(match[1]):
+        return text, None
+    return text[: match.start()].rstrip(), match[1]
+
+
 def _parse_tracker(r: SectionReader) -> ActionItemTracker:
     horizons = []
     for heading in ("Quick Wins", "Short-Term", "Long-Term"):
         tasks = []
         for item in r.items(heading):
-            text = _OWNER_PLACEHOLDER.sub("", item.text)
+            text, due = _split_due(_OWNER_PLACEHOLDER.sub("", item.text))
             owner = None
             if match := _OWNER_AT_END.search(text):
                 owner, text = match[1].rstrip("."), text[: match.start()].strip()
             elif match := _OWNER_ANYWHERE.search(text):
                 owner = match[1].rstrip(".")
+            if due is None:
+                text, due = _split_due(text)
+            priority = None
+            if match := _TASK_PRIORITY.match(text):
+                priority, text = match[1].upper(), text[match.end() :]
             if is_placeholder(text):
                 continue
             if owner is None:
                 r.problems.append(f"{heading}: line {item.line} has no @owner")
-            tasks.append(TrackedAction(done=bool(item.checked), action=text, owner=owner))
+            tasks.append(TrackedAction(done=bool(item.checked), action=text, owner=owner,
+                                       priority=priority, due=due))
         horizons.append(tasks)
     return ActionItemTracker(
         quick_wins=horizons[0],

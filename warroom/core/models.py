@@ -146,6 +146,8 @@ class ActionItem(_Value):
     due: str | None
     created_at: datetime
     updated_at: datetime
+    origin: str | None = None  # where it came from: "INC-5 #2", "INC-6" (a hand edit), "manual"
+    done_at: datetime | None = None
 
 
 class PhaseView(_Value):
