@@ -156,5 +156,24 @@ def _v2(db: sqlite_utils.Database) -> None:
         db[table].populate_fts([column])  # what was written before this migration
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """The post-mortem round table's answers: every answer kept, the newest shown."""
+    db["panel_answers"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "role": str,
+            "question": str,
+            "answer": str,
+            "author": str,
+            "answered_at": str,
+        },
+        pk="id",
+        not_null={"incident_id", "role", "question", "answer", "author", "answered_at"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["panel_answers"].create_index(["incident_id", "role", "question"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
