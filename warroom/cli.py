@@ -19,10 +19,12 @@ from typing import NoReturn
 
 from warroom import __version__
 from warroom.clock import iso, parse_when
-from warroom.core.models import EventKind, Severity
+from warroom.core.models import EventKind, Severity, Status
 from warroom.core.state import TransitionError, Verdict
 from warroom.core.workflow import WorkflowError
 from warroom.store.db import StoreError
+from warroom.store.search import SearchHit, search_incidents
+from warroom.store.search_syntax import parse_bound, parse_search, query_terms
 from warroom.store.store import Store
 
 EXIT_USAGE = 2
@@ -63,6 +65,15 @@ def _severity(text: str) -> Severity:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _status(text: str) -> Status:
+    for member in Status:
+        if member.value.lower() == text.strip().lower():
+            return member
+    raise argparse.ArgumentTypeError(
+        f"status {text!r} is not one of ongoing, mitigated, resolved"
+    )
+
+
 def _when(text: str):  # noqa: ANN202 - argparse type
     try:
         return parse_when(text)
@@ -88,7 +99,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--severity", type=_severity, help="critical, major or minor")
     p.add_argument("--detected-at", type=_when, help="ISO-8601 time of first detection")
 
-    p = sub.add_parser("list", help="list incidents")
+    p = sub.add_parser("list", help="list incidents; search them and filter")
+    p.add_argument(
+        "query",
+        nargs="*",
+        metavar="QUERY",
+        help='words to find in titles, artifacts and timelines (prefixes, all must match); '
+        '"a phrase" in quotes; sev:, status:, since:, until: tokens work here too',
+    )
+    p.add_argument(
+        "--severity", type=_severity, action="append", default=[],
+        help="critical, major or minor (repeatable: any of them)",
+    )
+    p.add_argument(
+        "--status", type=_status, action="append", default=[],
+        help="ongoing, mitigated or resolved (repeatable: any of them)",
+    )
+    p.add_argument("--since", metavar="WHEN", help="detected at or after: ISO time, date, or 7d")
+    p.add_argument(
+        "--until", metavar="WHEN", help="detected before: ISO time, date (that day included), 12h"
+    )
+    p.add_argument("--limit", type=int, help="at most this many incidents")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("status", help="an incident's phases, states and decisions")
@@ -211,19 +242,58 @@ def _summary(store: Store, incident_id: int) -> dict:
     }
 
 
+def _search(store: Store, args: argparse.Namespace) -> tuple[list[SearchHit], bool]:
+    """The incidents `list` shows: flags and the query's own filter tokens add up."""
+    now = store.clock.now()
+    request = parse_search(" ".join(args.query), now=now)
+    if request.problems:
+        raise UsageError("; ".join(request.problems))
+    try:
+        since = parse_bound(args.since, now=now) if args.since else request.since
+        until = parse_bound(args.until, now=now, end=True) if args.until else request.until
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    hits = search_incidents(
+        store,
+        request.text,
+        severity=set(args.severity) | set(request.severity or ()) or None,
+        status=set(args.status) | set(request.status or ()) or None,
+        since=since,
+        until=until,
+        limit=args.limit or sys.maxsize,
+    )
+    return hits, bool(query_terms(request.text))
+
+
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
-    rows = [_summary(store, i.id) for i in store.incidents()]
+    hits, searched = _search(store, args)
+    rows = []
+    for hit in hits:
+        row = _summary(store, hit.incident.id)
+        if searched:
+            row["matched"] = hit.where
+            row["snippet"] = hit.matches[0].snippet if hit.matches else ""
+            row["score"] = hit.score
+        rows.append(row)
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print("no incidents yet; declare one with: warroom new TITLE")
+        narrowed = args.query or args.severity or args.status or args.since or args.until
+        print(
+            "no incident matches" if narrowed
+            else "no incidents yet; declare one with: warroom new TITLE"
+        )
         return 0
-    for r in rows:
+    for hit, r in zip(hits, rows, strict=True):
         print(
             f"#{r['id']:<4} {r['severity'] or '-':<8} {r['status']:<9} "
             f"{r['phase']} {r['phase_name']:<12} {r['phase_state']:<9} {r['title']}"
         )
+        for match in hit.matches[:3]:  # where it matched; the JSON has every place
+            print(f"      {match.where}: {match.snippet}")
     return 0
 
 
