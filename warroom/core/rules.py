@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from warroom.core.artifacts import parse_artifact
+from warroom.core.milestones import MilestoneKind
 from warroom.core.models import Severity, Status
 
 
@@ -33,3 +34,19 @@ def fields_from_approved(code: str, markdown: str, status: Status) -> dict[str, 
     if getattr(model, "current_status", None) == "Mitigated":
         return {"status": Status.MITIGATED}
     return {}
+
+
+def milestones_from_passed(code: str, markdown: str) -> tuple[MilestoneKind, ...]:
+    """What a passed artifact says has happened, for milestones not set otherwise.
+
+    INC-2 approved with status Mitigated: mitigated. INC-3 completed telling
+    stakeholders Mitigated or Resolved: that milestone.
+    """
+    if code not in ("INC-2", "INC-3"):
+        return ()
+    status = getattr(parse_artifact(code, markdown), "current_status", None)
+    if status == "Mitigated":
+        return (MilestoneKind.MITIGATED,)
+    if code == "INC-3" and status == "Resolved":
+        return (MilestoneKind.RESOLVED,)
+    return ()

@@ -44,6 +44,7 @@ from warroom.core.state import (
 )
 from warroom.core.workflow import Workflow, default_workflow
 from warroom.store.db import StoreError, connect, default_db_path, write_lock
+from warroom.store.milestones import Milestones
 from warroom.store.schema import MIGRATIONS
 
 
@@ -169,6 +170,8 @@ class Store:
         for key, value in changed.items():
             if key != "last_phase":
                 self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}", "warroom")
+        if "status" in changed:
+            Milestones(self).on_status(incident_id, Status(changed["status"]))
 
     # -- phases --------------------------------------------------------------
 
@@ -222,6 +225,9 @@ class Store:
                 refusal = approval_refusal(spec, evaluate_gate(spec, text), ticked)
                 if refusal:
                     raise TransitionError(refusal)
+                Milestones(self).on_phase_passed(
+                    incident_id, spec.artifact.code, text, actor=reviewer
+                )
                 status = self.incident(incident_id).status
                 self._update_fields(
                     incident_id, rules.fields_from_approved(spec.artifact.code, text, status)
@@ -232,7 +238,14 @@ class Store:
 
     def complete(self, incident_id: int, phase: int, *, actor: str) -> Transition:
         """Mark an ungated phase complete."""
-        return self._move(incident_id, actor, lambda m: m.complete(phase))
+        def move(machine: PhaseMachine) -> Transition:
+            transition = machine.complete(phase)
+            code = self.workflow.phase(phase).artifact.code
+            text = self.artifact_text(incident_id, phase)
+            Milestones(self).on_phase_passed(incident_id, code, text, actor=actor)
+            return transition
+
+        return self._move(incident_id, actor, move)
 
     def decisions(self, incident_id: int, phase: int | None = None) -> list[StoredDecision]:
         where, args = "incident_id = ?", [incident_id]
@@ -392,6 +405,7 @@ class Store:
         source: str | None = None,
         position: int | None = None,
         level: str | None = None,
+        recorded_at: datetime | None = None,
     ) -> TimelineEvent:
         """Add a note or pinned line to the incident timeline."""
         if not text.strip():
@@ -399,7 +413,8 @@ class Store:
         self.incident(incident_id)
         with write_lock(self.db):
             event_id = self._event(
-                incident_id, kind, text, actor, occurred_at, source, position, level
+                incident_id, kind, text, actor, occurred_at, source, position, level,
+                recorded_at=recorded_at,
             )
         return self.event(event_id)
 
@@ -418,7 +433,8 @@ class Store:
         """Copy a log line, whole, into the incident timeline with where it came from.
 
         The line's own time wins over when it arrived; a log time without a zone
-        is the host's local time (that is how the log was written).
+        is the host's local time (that is how the log was written). When it arrived
+        is kept as recorded_at, so a clock that disagrees can be pointed out.
         """
         occurred = logged_at or received_at
         if occurred.tzinfo is None:
@@ -426,6 +442,7 @@ class Store:
         return self.add_event(
             incident_id, EventKind.PIN, raw.decode("utf-8", "replace"), actor=actor,
             occurred_at=occurred.astimezone(UTC), source=source, position=position, level=level,
+            recorded_at=received_at.astimezone(UTC),
         )
 
     def edit_event(
@@ -499,6 +516,8 @@ class Store:
         source: str | None = None,
         position: int | None = None,
         level: str | None = None,
+        *,
+        recorded_at: datetime | None = None,
     ) -> int:
         now = self.clock.now()
         table = self.db["timeline_events"]
@@ -507,7 +526,7 @@ class Store:
                 "incident_id": incident_id,
                 "kind": kind.value,
                 "occurred_at": _ts(occurred_at or now),
-                "recorded_at": _ts(now),
+                "recorded_at": _ts(recorded_at or now),
                 "text": text,
                 "author": actor,
                 "source": source,
