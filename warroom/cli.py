@@ -95,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("new", help="declare an incident; prints its id on the first line")
-    p.add_argument("title")
+    p.add_argument("title", nargs="?", help="optional with --from-alert (the alert's name)")
+    p.add_argument(
+        "--from-alert",
+        metavar="FILE",
+        help="an Alertmanager, Grafana or PagerDuty v3 webhook payload (JSON; - for stdin)",
+    )
     p.add_argument("--severity", type=_severity, help="critical, major or minor")
     p.add_argument("--detected-at", type=_when, help="ISO-8601 time of first detection")
 
@@ -215,12 +220,53 @@ def _phase(store: Store, ref: str) -> int:
 
 
 def cmd_new(store: Store, args: argparse.Namespace) -> int:
+    if args.from_alert is not None:
+        return _new_from_alert(store, args)
+    if not args.title:
+        raise UsageError("give the incident a TITLE, or --from-alert FILE to take it from an alert")
     incident = store.create_incident(
         args.title, severity=args.severity, detected_at=args.detected_at, actor=actor()
     )
     print(incident.id)
     print(
         f"declared {incident.ref} {incident.title}; next: warroom artifact {incident.id} INC-1",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _new_from_alert(store: Store, args: argparse.Namespace) -> int:
+    """Declare from an alert payload; nothing is created unless the whole payload reads."""
+    from warroom.core.alerts import AlertError, parse_alert
+    from warroom.store.from_alert import declare_from_alert
+
+    name = "stdin" if args.from_alert == "-" else args.from_alert
+    text = _read_source(args.from_alert)
+    if not text.strip():
+        raise UsageError(f"{name} is empty; give an alert webhook payload (JSON)")
+    try:
+        alert = parse_alert(json.loads(text), received_at=store.clock.now())
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{name} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise UsageError(f"{name} is nested too deeply to be an alert payload") from None
+    except AlertError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+    incident = declare_from_alert(
+        store, alert, actor=actor(), title=args.title, severity=args.severity,
+        detected_at=args.detected_at,
+    )
+    print(incident.id)
+    notes = [f"alert from {alert.source}, detected {iso(incident.detected_at)}"]
+    if alert.status == "resolved":
+        notes.append("every alert in the payload is already resolved")
+    if not alert.time_from_payload:
+        notes.append("the payload carries no time: detection is when it was read")
+    print(
+        f"declared {incident.ref} {incident.title} ({'; '.join(notes)}); "
+        f"INC-1 drafted, next: warroom artifact {incident.id} INC-1",
         file=sys.stderr,
     )
     return 0

@@ -146,8 +146,8 @@ class Store:
         return [_incident(r) for r in self.db["incidents"].rows_where(order_by="id desc")]
 
     def update_incident(self, incident_id: int, **fields: Any) -> Incident:
-        """Change title, severity, status or detection time, with an audit entry."""
-        allowed = {"title", "severity", "status", "detected_at", "last_phase"}
+        """Change title, severity, status, detection time or labels, with an audit entry."""
+        allowed = {"title", "severity", "status", "detected_at", "last_phase", "labels"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
@@ -155,11 +155,20 @@ class Store:
             self._update_fields(incident_id, fields)
         return self.incident(incident_id)
 
+    def incident_labels(self, incident_id: int) -> dict[str, str]:
+        """The labels of the alert the incident was declared from ({} if none)."""
+        self.incident(incident_id)
+        return json.loads(self.db["incidents"].get(incident_id).get("labels") or "{}")
+
     def _update_fields(self, incident_id: int, fields: dict[str, Any]) -> None:
         """Write changed incident fields inside a transaction, each change in the audit log."""
         before = self.incident(incident_id)
         changed = {}
         for key, value in fields.items():
+            if key == "labels":  # a JSON object in a TEXT column
+                if self.incident_labels(incident_id) != value:
+                    changed[key] = json.dumps(value, sort_keys=True)
+                continue
             if getattr(before, key) == value:
                 continue
             stored = _ts(value) if isinstance(value, datetime) else value
