@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from warroom.core.blame import failure_subjects, vocabulary_of
+from warroom.core.markdown import clean_text, split_sections
 
 if TYPE_CHECKING:
     from warroom.core.artifacts import (
@@ -199,9 +202,52 @@ def factors_identified(m: RootCauseAnalysis) -> tuple[bool, str]:
     )
 
 
-@_check("INC-5")
-def blameless(m: PostMortemReport) -> tuple[bool, str]:
-    sections = [
+@dataclass(frozen=True)
+class Finding:
+    """One piece of blame language in a post-mortem: a blame word, or a name blamed."""
+
+    section: str
+    phrase: str  # the blame word, or the name as written
+    verb: str | None = None  # the failure a name is the subject of; None for a blame word
+    known: bool = False  # a person known to the incident, not a capitalised-word guess
+
+    def describe(self) -> str:
+        if self.verb is None:
+            return f'"{self.phrase}" in {self.section}'
+        who = "" if self.known else "possible name "
+        return f'{who}"{self.phrase}" as the subject of "{self.verb}" in {self.section}'
+
+
+def section_findings(
+    sections: list[tuple[str, str]], people: Iterable[str] = ()
+) -> list[Finding]:
+    """Blame words, then names blamed, section by section, for (heading, text) pairs."""
+    people = tuple(people)
+    vocabulary = vocabulary_of("\n".join(text for _, text in sections))
+    found: list[Finding] = []
+    for name, text in sections:
+        found += [Finding(name, word) for word in blame_words_in(text)]
+        found += [
+            Finding(name, s.name, s.verb, s.known)
+            for s in failure_subjects(text, people, vocabulary)
+        ]
+    return found
+
+
+def blame_findings(markdown: str, people: Iterable[str] = ()) -> list[Finding]:
+    """Blame in any artifact's Markdown, each finding with the section it is in.
+
+    `people` are the names known to the incident; without them only @mentions
+    and capitalised words before a failure verb count as names.
+    """
+    preamble, parts = split_sections(markdown)
+    sections = [("Title", clean_text(re.sub(r"^\s*#\s.*$", "", preamble, flags=re.MULTILINE)))]
+    sections += [(s.heading, clean_text(s.body)) for s in parts]
+    return section_findings([(h, t) for h, t in sections if t.strip()], people)
+
+
+def _post_mortem_sections(m: PostMortemReport) -> list[tuple[str, str]]:
+    return [
         ("Incident Summary", m.summary or ""),
         ("What Went Well", "\n".join(m.went_well)),
         ("What Went Poorly", "\n".join(m.went_poorly)),
@@ -209,12 +255,32 @@ def blameless(m: PostMortemReport) -> tuple[bool, str]:
         ("Recommended Action Items",
          "\n".join(f"{a.action} — {a.owner or ''}" for a in m.action_items)),
     ]
+
+
+def blameless_with(m: PostMortemReport, people: Iterable[str]) -> CheckResult:
+    """The blameless check, knowing the incident's people (the gate dialog and the guide)."""
+    if m.code != "INC-5":
+        raise TypeError(f"check 'blameless' reads INC-5, not {m.code}")
+    sections = _post_mortem_sections(m)
     if not any(text.strip() for _, text in sections):
-        return False, "The post-mortem is not written yet."
-    found = [f'"{word}" in {name}' for name, text in sections for word in blame_words_in(text)]
+        return CheckResult("blameless", False, "The post-mortem is not written yet.")
+    found = section_findings(sections, people)
     if found:
-        return False, f"Blame language: {', '.join(found)}."
-    return True, "No blame language found."
+        detail = f"Blame language: {', '.join(f.describe() for f in found)}."
+        return CheckResult("blameless", False, detail)
+    return CheckResult("blameless", True, "No blame language found.")
+
+
+@_check("INC-5")
+def blameless(m: PostMortemReport) -> tuple[bool, str]:
+    result = blameless_with(m, ())
+    return result.passed, result.detail
+
+
+#: Checks that read the names of the people known to the incident, when the caller has them.
+PEOPLE_CHECKS: dict[str, Callable[[ArtifactModel, Iterable[str]], CheckResult]] = {
+    "blameless": blameless_with,  # type: ignore[dict-item]
+}
 
 
 @_check("INC-5")

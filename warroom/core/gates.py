@@ -8,9 +8,11 @@ program cannot judge must be ticked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from warroom.core.artifacts import CHECKS, CheckResult, parse_artifact
+from warroom.core.checks import PEOPLE_CHECKS
 from warroom.core.workflow import PhaseSpec
 
 
@@ -28,17 +30,26 @@ class CriterionResult:
         return None if self.auto is None else self.auto.passed
 
 
-def evaluate_gate(phase: PhaseSpec, markdown: str) -> list[CriterionResult]:
-    """Run the automatic checks of a phase's gate on the artifact's Markdown."""
+def evaluate_gate(
+    phase: PhaseSpec, markdown: str, people: Iterable[str] = ()
+) -> list[CriterionResult]:
+    """Run the automatic checks of a phase's gate on the artifact's Markdown.
+
+    `people` are the names known to the incident, for the checks that look for
+    them (a name blamed in the post-mortem).
+    """
     if phase.gate is None:
         return []
     model = parse_artifact(phase.artifact.code, markdown)
+    people = tuple(people)
+
+    def run(check: str) -> CheckResult:
+        if people and check in PEOPLE_CHECKS:
+            return PEOPLE_CHECKS[check](model, people)
+        return CHECKS[check](model)
+
     return [
-        CriterionResult(
-            number=n,
-            text=c.text,
-            auto=CHECKS[c.check](model) if c.check else None,
-        )
+        CriterionResult(number=n, text=c.text, auto=run(c.check) if c.check else None)
         for n, c in enumerate(phase.gate.criteria, start=1)
     ]
 

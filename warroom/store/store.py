@@ -19,8 +19,9 @@ import sqlite_utils
 
 from warroom.clock import Clock, SystemClock, iso
 from warroom.core import rules
+from warroom.core.checks import PEOPLE_CHECKS
 from warroom.core.evidence import one_line
-from warroom.core.gates import approval_refusal, evaluate_gate
+from warroom.core.gates import CriterionResult, approval_refusal, evaluate_gate
 from warroom.core.models import (
     ActionItem,
     ArtifactVersion,
@@ -43,6 +44,7 @@ from warroom.core.state import (
     initial_states,
 )
 from warroom.core.workflow import Workflow, default_workflow
+from warroom.store import post_mortem
 from warroom.store.db import StoreError, connect, default_db_path, write_lock
 from warroom.store.milestones import Milestones
 from warroom.store.schema import MIGRATIONS
@@ -231,7 +233,8 @@ class Store:
             )
             if verdict is Verdict.APPROVE:
                 text = self.artifact_text(incident_id, phase)
-                refusal = approval_refusal(spec, evaluate_gate(spec, text), ticked)
+                results = self.gate_results(incident_id, phase, text)
+                refusal = approval_refusal(spec, results, ticked)
                 if refusal:
                     raise TransitionError(refusal)
                 Milestones(self).on_phase_passed(
@@ -255,6 +258,18 @@ class Store:
             return transition
 
         return self._move(incident_id, actor, move)
+
+    def gate_results(
+        self, incident_id: int, phase: int, text: str | None = None
+    ) -> list[CriterionResult]:
+        """A gate's criteria checked on `text` (default: the newest), knowing who the incident's
+        people are, so a name blamed in the post-mortem is caught before approval."""
+        spec = self.workflow.phase(phase)
+        if text is None:
+            text = self.artifact_text(incident_id, phase)
+        checks = {c.check for c in spec.gate.criteria} if spec.gate else set()
+        wanted = checks & PEOPLE_CHECKS.keys()
+        return evaluate_gate(spec, text, post_mortem.people(self, incident_id) if wanted else ())
 
     def decisions(self, incident_id: int, phase: int | None = None) -> list[StoredDecision]:
         where, args = "incident_id = ?", [incident_id]
@@ -308,8 +323,9 @@ class Store:
                     "checks": json.dumps(
                         {
                             r.number: r.passed
-                            for r in evaluate_gate(
-                                self.workflow.phase(decision.phase),
+                            for r in self.gate_results(
+                                incident_id,
+                                decision.phase,
                                 latest.body if latest else self.workflow.template(decision.phase),
                             )
                         }
