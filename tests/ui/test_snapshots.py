@@ -290,3 +290,35 @@ def test_version_history(snap_compare: Any, store: Store, size: tuple[int, int])
 def test_note_dialog(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
     incident = declare(store)
     assert snap_compare(make_app(store, incident), terminal_size=size, run_before=keys("ctrl+n"))
+
+
+# -- the post-mortem round table ------------------------------------------------------
+
+
+@SIZES
+def test_round_table(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
+    """Phase 5 with ctrl+f: criteria with a name blamed, hints from the record (INC-2 judged
+    Mitigation insufficient once), the panel's roles with one question answered."""
+    from warroom.store import post_mortem
+
+    incident = declare(store, severity=Severity.CRITICAL)
+    pass_phases(store, incident, 1)
+    fill(store, incident, 2, "INC-2-weak.md")
+    store.decide(incident, 2, Verdict.SEND_BACK, reviewer="bo", comment="Restart did not hold")
+    fill(store, incident, 2)
+    store.decide(incident, 2, Verdict.APPROVE, reviewer="bo")
+    for number in (3, 4):
+        fill(store, incident, number)
+        if number == 3:
+            store.complete(incident, 3, actor="ana")
+        else:
+            store.decide(incident, 4, Verdict.APPROVE, reviewer="bo")
+    text = (FILLED / "INC-5.md").read_text(encoding="utf-8")
+    store.save_artifact(incident, 5, text.replace(
+        "- The first mitigation (restart) cost 10 minutes", "- bo didn't escalate to payments"),
+        actor="ana")
+    post_mortem.add_answer(store, incident, "Facilitator",
+                           "Does everyone agree the timeline is accurate and complete?",
+                           "Yes: the pinned lines match the INC-4 timeline", actor="ana")
+    resume_at(store, incident, 5)
+    assert snap_compare(make_app(store, incident), terminal_size=size, run_before=keys("ctrl+f"))

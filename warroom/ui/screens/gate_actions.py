@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from warroom.core.gates import evaluate_gate
 from warroom.core.state import PhaseState, TransitionError
 from warroom.store.db import StoreError
 from warroom.ui.widgets.editor import ArtifactEditor
@@ -49,7 +48,7 @@ class GateActions(_Base):
             self.refresh_sidebar()
             self.show_banner(PhaseState.IN_REVIEW, None)
         self.app.push_screen(
-            GateDialog(spec, text, evaluate_gate(spec, text), self.wapp.actor, self._decide),
+            GateDialog(spec, text, self.gate_results(text), self.wapp.actor, self._decide),
             self._after_gate,
         )
 

@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, TabbedContent, TabPane
 
 from warroom.core.artifacts import next_update_at, parse_artifact
-from warroom.core.gates import evaluate_gate
 from warroom.core.models import EventKind
 from warroom.core.state import PhaseState, TransitionError, Verdict
 from warroom.core.workflow import PhaseSpec
@@ -29,10 +28,12 @@ from warroom.store.db import StoreError
 from warroom.store.store import SaveResult
 from warroom.timeline.engine import TailEngine
 from warroom.ui.screens.gate_actions import GateActions
+from warroom.ui.screens.round_table_actions import RoundTableActions
 from warroom.ui.screens.timeline_actions import TimelineActions
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.guide import GuideContent, GuidePanel
 from warroom.ui.widgets.header import IncidentHeader
+from warroom.ui.widgets.round_table import RoundTable
 from warroom.ui.widgets.sidebar import PhaseSidebar
 from warroom.ui.widgets.timeline_panel import TimelinePanel
 
@@ -50,7 +51,7 @@ class GateRequest:
     comment: str
 
 
-class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
+class WarRoomScreen(TimelineActions, GateActions, RoundTableActions, Screen[None]):
     """One incident, one phase on screen at a time."""
 
     BINDINGS = [
@@ -62,6 +63,8 @@ class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
         Binding("f2", "inputs", "Inputs", id="inputs"),
         Binding("f3", "toggle_guide", "Guide", id="toggle_guide"),
         Binding("f5", "history", "Versions", id="history"),
+        Binding("ctrl+f", "round_table", "Round table", id="round_table", priority=True,
+                show=False),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
         Binding("ctrl+l", "add_source", "Add log", id="add_source", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
@@ -100,6 +103,7 @@ class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
                 with TabPane("Inputs", id="tab-inputs"):
                     yield Markdown("", id="inputs")
             yield GuidePanel(id="guide")
+            yield RoundTable(id="round-table")
         with Vertical(id="timeline"):
             yield TimelinePanel(id="timeline-panel")
         yield Footer(compact=True)
@@ -229,7 +233,9 @@ class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
             steps_done=frozenset(self.wapp.store.steps_done(self.incident_id, spec.number)),
             personas=tuple(personas),
         )
-        self.query_one(GuidePanel).show_guide(content, evaluate_gate(spec, text))
+        results = self.gate_results(text)
+        self.query_one(GuidePanel).show_guide(content, results)
+        self.show_round_table(text, results)
 
     def _show_inputs(self) -> None:
         store = self.wapp.store
@@ -280,7 +286,9 @@ class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
         if result.transition is not None:
             self.refresh_sidebar()
             self.show_banner(self.wapp.store.machine(self.incident_id).state(self.phase), None)
-        self.query_one(GuidePanel).show_criteria(evaluate_gate(self.spec, text), self.spec.gated)
+        results = self.gate_results(text)
+        self.query_one(GuidePanel).show_criteria(results, self.spec.gated)
+        self.show_round_table(text, results)
         self.refresh_header()
 
     def _persist(self, text: str) -> SaveResult | None:
@@ -391,6 +399,7 @@ class WarRoomScreen(TimelineActions, GateActions, Screen[None]):
         yield SystemCommand(
             "Add log source", "Follow a file, a glob or a command", self.action_add_source
         )
+        yield from self.round_table_commands()
         yield SystemCommand(
             "Export post-mortem", "Write the Markdown post-mortem here", self.action_export
         )
