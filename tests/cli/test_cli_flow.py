@@ -96,7 +96,7 @@ def test_whole_incident_through_all_six_phases(env: dict[str, str], tmp_path: Pa
     run(env, "export", incident, "-o", str(target))
     document = target.read_text()
     headings = [line for line in document.splitlines() if line.startswith("## ")]
-    assert headings[:1] == ["## Phases"]
+    assert headings[:2] == ["## Overview", "## Phases"]
     assert [h for h in headings if h.startswith("## [INC-")] == [
         "## [INC-1]: Triage Assessment",
         "## [INC-2]: Mitigation Report",

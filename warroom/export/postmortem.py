@@ -1,36 +1,238 @@
-"""The post-mortem document as Markdown: every artifact in order, the timeline, the decisions.
+"""The post-mortem document as Markdown: what a team would otherwise retype into a wiki.
 
-Built from the store alone so the CLI, the UI and scripts produce the same file.
+Built from the store alone so the CLI, the UI and scripts produce the same file:
+summary and metadata, every artifact in workflow order (the approved version,
+with drafts and amendments flagged), the incident timeline with its sources,
+the gate decision log, the action items and the audit log. Redaction and HTML
+are separate steps (`export_postmortem`) so they apply to the whole document.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable
+
 from warroom.clock import iso
-from warroom.core.state import PhaseState
+from warroom.core.markdown import clean_text, get_section, replace_section
+from warroom.core.milestones import clock_skew, describe_skew
+from warroom.core.models import ArtifactVersion, EventKind, PhaseView, StoredDecision
+from warroom.core.state import PhaseState, Verdict
+from warroom.core.workflow import PhaseSpec
+from warroom.export.html import markdown_to_html
+from warroom.export.metadata import metadata_lines
+from warroom.export.redact import Rule, redact
 from warroom.store.store import Store
+
+FORMATS = ("markdown", "html")
+
+
+def _fence(text: str, info: str = "") -> list[str]:
+    """A fenced block longer than any backtick run inside: log text cannot close it early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + info, *text.splitlines(), fence]
+
+
+def _code_span(text: str) -> str:
+    """Inline code for one line of untrusted text (log lines are shown literally)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _cell(text: str | None) -> str:
+    """A table cell: one line, pipes escaped."""
+    return " ".join((text or "").split()).replace("\\", "\\\\").replace("|", "\\|") or "–"
+
+
+def _indent(lines: Iterable[str], by: str = "  ") -> list[str]:
+    return [by + line if line else line for line in lines]
 
 
 def _demote(markdown: str) -> str:
-    """Push an artifact's headings one level down so it nests under its section."""
-    out = []
+    """Push an artifact's headings down a level so they nest under its section (not in code)."""
+    out, fence = [], ""
     for line in markdown.splitlines():
-        out.append("#" + line if line.startswith("#") else line)
+        stripped = line.lstrip()
+        opener = re.match(r"(`{3,}|~{3,})", stripped)
+        if opener and (not fence or stripped.startswith(fence)):
+            fence = "" if fence else opener.group(1)
+        out.append("#" + line if line.startswith("#") and not fence else line)
     return "\n".join(out).strip()
 
 
+def _approving(decisions: list[StoredDecision], phase: int) -> StoredDecision | None:
+    """The last approving decision of a phase: its version is "the approved version"."""
+    approvals = [d for d in decisions if d.phase == phase and d.verdict == Verdict.APPROVE]
+    return approvals[-1] if approvals else None
+
+
+def _completed_version(versions: list[ArtifactVersion]) -> int | None:
+    """An ungated phase's completed version: the one before the first edit after completion."""
+    first_after = next((v.version for v in versions if v.after_approval), None)
+    return None if first_after is None else first_after - 1 or None
+
+
+def _flag(
+    spec: PhaseSpec,
+    view: PhaseView,
+    versions: list[ArtifactVersion],
+    approval: StoredDecision | None,
+) -> tuple[str, ArtifactVersion | None]:
+    """The line saying what is shown (approved, draft, amended) and the older version to diff."""
+    latest = versions[-1]
+    by_number = {v.version: v for v in versions}
+    state = "" if view.state.passed else f"; now {view.state.label}"
+    if spec.gated:
+        approved = approval.artifact_version if approval else None
+        if approval is None:
+            return f"**Draft, not approved:** v{latest.version} ({view.state.label}).", None
+        who = f"by {approval.reviewer} at {iso(approval.decided_at)}"
+        if approved is None or approved >= latest.version:
+            return f"**Approved:** v{latest.version}, {who}{state}.", None
+        return (
+            f"**Amended after approval: v{latest.version} shown, approved v{approved}** "
+            f"({who}{state}).",
+            by_number.get(approved),
+        )
+    if view.state is PhaseState.COMPLETED:
+        return f"**Completed:** v{latest.version}.", None
+    done = _completed_version(versions)
+    if view.state is PhaseState.AMENDED and done:
+        return (
+            f"**Amended after completion: v{latest.version} shown, completed v{done}**.",
+            by_number.get(done),
+        )
+    return f"**Draft, not completed:** v{latest.version} ({view.state.label}).", None
+
+
+def _artifact(store: Store, incident_id: int, view: PhaseView, decisions: list[StoredDecision]):
+    """One artifact's section: flag line, history notes, its text, changes since approval."""
+    spec = store.workflow.phase(view.number)
+    lines = ["", f"## {spec.artifact.label}", ""]
+    versions = store.artifact_versions(incident_id, view.number)
+    if not versions:
+        return [*lines, f"_Not written ({view.state.label})._"]
+    latest = versions[-1]
+    flag, older = _flag(spec, view, versions, _approving(decisions, view.number))
+    lines += [f"> {flag} Saved {iso(latest.saved_at)} by {latest.author}; "
+              f"{len(versions)} version{'s' if len(versions) != 1 else ''} kept."]
+    conflicts = [f"v{v.version}" for v in versions if v.conflict]
+    if conflicts:
+        lines += [">", f"> Saved in conflict (on top of an older version, both kept): "
+                  f"{', '.join(conflicts)}."]
+    body = latest.body.strip()
+    title = f"# {spec.artifact.label}"
+    if body.startswith(title):
+        body = body[len(title) :].strip()
+    lines += ["", _demote(body)]
+    if older is not None:
+        diff = difflib.unified_diff(
+            older.body.splitlines(), latest.body.splitlines(),
+            f"v{older.version}", f"v{latest.version}", lineterm="", n=1,
+        )
+        lines += ["", f"**Changes since v{older.version}:**", "", *_fence("\n".join(diff), "diff")]
+    return lines
+
+
+def _summary(store: Store, incident_id: int) -> str:
+    """INC-5's Incident Summary, if someone wrote it."""
+    for spec in store.workflow.phases:
+        if spec.artifact.code == "INC-5":
+            latest = store.latest_artifact(incident_id, spec.number)
+            text = clean_text(get_section(latest.body, "Incident Summary") or "") if latest else ""
+            if text:
+                return text
+    return "_No summary yet: the Incident Summary of the post-mortem (INC-5) is not written._"
+
+
+def _timeline(store: Store, incident_id: int) -> list[str]:
+    """Notes and pinned lines, in time order, with where each came from."""
+    lines = ["", "## Incident timeline", ""]
+    events = [e for e in store.events(incident_id) if e.kind is not EventKind.SYSTEM]
+    if not events:
+        return [*lines, "_No notes or pinned lines._"]
+    for event in events:
+        text = event.text.rstrip("\n")
+        if event.kind is EventKind.PIN:
+            where = event.source or "unknown source"
+            where += f":{event.position}" if event.position else ""
+            level = f" [{event.level}]" if event.level else ""
+            head = (f"- {iso(event.occurred_at)}{level} — from {_code_span(where)}, "
+                    f"pinned by {event.author}")
+            skew = clock_skew(event)
+            if skew is not None:
+                head += f" (read at {iso(event.recorded_at)}: {describe_skew(skew)})"
+            body = [_code_span(text)] if "\n" not in text else _fence(text)
+            lines += [head, "", *_indent(body), ""]
+        else:
+            first, *rest = text.splitlines() or [""]
+            lines += [f"- {iso(event.occurred_at)} — {first} (note by {event.author})",
+                      *_indent(rest)]
+    return lines
+
+
+def _decisions(store: Store, decisions: list[StoredDecision]) -> list[str]:
+    """Every gate decision: who, when, outcome, criteria ticked, automatic results, comment."""
+    lines = ["", "## Gate decisions", ""]
+    if not decisions:
+        return [*lines, "_No decisions yet._"]
+    for d in decisions:
+        spec = store.workflow.phase(d.phase)
+        version = f" v{d.artifact_version}" if d.artifact_version else ""
+        lines.append(
+            f"- {iso(d.decided_at)} — {spec.artifact.code}{version} **{d.outcome}** by {d.reviewer}"
+        )
+        for n, criterion in enumerate(spec.gate.criteria if spec.gate else (), start=1):
+            auto = {True: "passed", False: "failed", None: "reviewer's call"}[d.checks.get(n)]
+            tick = "x" if n in d.criteria_ticked else " "
+            text = " ".join(criterion.text.split())
+            lines.append(f"  - [{tick}] {n}. {text} — automatic: {auto}")
+        if d.comment:
+            first, *rest = d.comment.splitlines()
+            lines += [f"  - Comment: {first}", *_indent(rest, "    ")]
+    return lines
+
+
+def _action_items(store: Store, incident_id: int) -> list[str]:
+    lines = ["", "## Action items", ""]
+    items = store.action_items(incident_id)
+    if not items:
+        return [*lines, "_No rows in the action item tracker (see INC-6 above)._"]
+    lines += ["| # | Action | Owner | Priority | Horizon | Status | Due | From |",
+              "|---|---|---|---|---|---|---|---|"]
+    for n, item in enumerate(items, start=1):
+        cells = [item.title, item.owner, item.priority, item.horizon, item.status, item.due,
+                 getattr(item, "origin", None)]
+        lines.append(f"| {n} | " + " | ".join(_cell(c) for c in cells) + " |")
+    return lines
+
+
+def _audit(store: Store, incident_id: int) -> list[str]:
+    lines = ["", "## Audit log", ""]
+    for event in store.events(incident_id, include_removed=True):
+        if event.kind is EventKind.SYSTEM:
+            lines.append(f"- {iso(event.occurred_at)} — {' '.join(event.text.split())} "
+                         f"({event.author})")
+    return lines
+
+
 def render_postmortem(store: Store, incident_id: int) -> str:
-    """The whole incident as one Markdown document."""
+    """The whole incident as one Markdown document (not redacted: see export_postmortem)."""
     incident = store.incident(incident_id)
     phases = store.phases(incident_id)
-    now = store.clock.now()
-    lines = [
-        f"# Post-mortem: {incident.title} ({incident.ref})",
-        "",
-        f"- **Severity:** {incident.severity.value if incident.severity else 'not assessed'}",
-        f"- **Status:** {incident.status.value}",
-        f"- **Detected:** {iso(incident.detected_at)}",
-        f"- **Exported:** {iso(now)}",
-    ]
+    decisions = store.decisions(incident_id)
+    severity = incident.severity.value if incident.severity else "not assessed"
+    lines = [f"# Post-mortem: {incident.title} ({incident.ref})", "", _summary(store, incident_id),
+             "", "## Overview", "",
+             f"- **Severity:** {severity}",
+             f"- **Status:** {incident.status.value}",
+             f"- **Detected:** {iso(incident.detected_at)}",
+             *metadata_lines(store, incident_id),
+             f"- **Exported:** {iso(store.clock.now())} (incident {incident.uid})"]
     roles = store.roles(incident_id)
     if roles:
         lines.append("- **Roles:** " + ", ".join(f"{r.role}: {r.person}" for r in roles))
@@ -38,48 +240,67 @@ def render_postmortem(store: Store, incident_id: int) -> str:
     for view in phases:
         lines.append(f"- Phase {view.number} {view.name} ({view.code}): {view.state.label}")
     for view in phases:
-        spec = store.workflow.phase(view.number)
-        latest = store.latest_artifact(incident_id, view.number)
-        lines += ["", f"## {spec.artifact.label}", ""]
-        if latest is None:
-            lines.append("_Not written._")
-            continue
-        flag = {
-            PhaseState.APPROVED: "approved",
-            PhaseState.COMPLETED: "completed",
-            PhaseState.AMENDED: "amended after approval",
-        }.get(view.state, f"draft ({view.state.label})")
-        lines += [
-            f"_Version {latest.version}, {flag}, saved {iso(latest.saved_at)} by {latest.author}._",
-            "",
-        ]
-        body = latest.body.strip()
-        title = f"# {spec.artifact.label}"
-        if body.startswith(title):
-            body = body[len(title) :].strip()
-        lines.append(_demote(body))
-    lines += ["", "## Incident timeline", ""]
-    events = store.events(incident_id)
-    if not events:
-        lines.append("_No events._")
-    for event in events:
-        source = f" — {event.source}" + (f":{event.position}" if event.position else "")
-        lines.append(
-            f"- {iso(event.occurred_at)} — {event.text}"
-            + (source if event.source else "")
-            + f" ({event.kind.value}, {event.author})"
-        )
-    lines += ["", "## Gate decisions", ""]
-    decisions = store.decisions(incident_id)
-    if not decisions:
-        lines.append("_No decisions yet._")
-    for d in decisions:
-        code = store.workflow.phase(d.phase).artifact.code
-        ticked = ", ".join(str(n) for n in d.criteria_ticked) or "none"
-        version = f" on v{d.artifact_version}" if d.artifact_version else ""
-        comment = f": {d.comment}" if d.comment else ""
-        lines.append(
-            f"- {iso(d.decided_at)} — {code}{version} **{d.outcome}** by {d.reviewer} "
-            f"(criteria ticked: {ticked}){comment}"
-        )
+        lines += _artifact(store, incident_id, view, decisions)
+    lines += _timeline(store, incident_id)
+    lines += _decisions(store, decisions)
+    lines += _action_items(store, incident_id)
+    lines += _audit(store, incident_id)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_html(store: Store, incident_id: int) -> str:
+    """The document as a standalone HTML page (not redacted: see export_postmortem)."""
+    incident = store.incident(incident_id)
+    return markdown_to_html(
+        render_postmortem(store, incident_id), title=f"Post-mortem: {incident.title}"
+    )
+
+
+def export_postmortem(
+    store: Store,
+    incident_id: int,
+    *,
+    fmt: str = "markdown",
+    redact_secrets: bool = True,
+    extra_patterns: Iterable[str | Rule] = (),
+) -> tuple[str, Counter[str]]:
+    """The document as it leaves the machine: redacted (by default), then Markdown or HTML.
+
+    Redaction runs on the Markdown, before HTML escaping could hide a secret's shape.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    incident = store.incident(incident_id)
+    document = render_postmortem(store, incident_id)
+    counts: Counter[str] = Counter()
+    if redact_secrets:
+        document, counts = redact(document, extra_patterns)
+    if fmt == "html":
+        title = f"Post-mortem: {incident.title}"
+        if redact_secrets:
+            title = redact(title, extra_patterns)[0]  # counted already: the title is in the text
+        document = markdown_to_html(document, title=title)
+    return document, counts
+
+
+def record_document_path(store: Store, incident_id: int, path: str, *, actor: str) -> str:
+    """Write where the document went into INC-6's "Post-Mortem Document" (a new version).
+
+    Returns a line for stderr saying what happened; a locked INC-6 is left alone.
+    """
+    phase = next((p for p in store.workflow.phases if p.artifact.code == "INC-6"), None)
+    if phase is None:
+        return f"workflow {store.workflow.name!r} has no INC-6: the document's path is not recorded"
+    code = phase.artifact.code
+    refusal = store.machine(incident_id).edit_refusal(phase.number)
+    if refusal:
+        return f"{refusal}: the document's path is not recorded there"
+    latest = store.latest_artifact(incident_id, phase.number)
+    text = latest.body if latest else store.workflow.template(phase.number)
+    result = store.save_artifact(
+        incident_id, phase.number, replace_section(text, "Post-Mortem Document", path),
+        actor=actor, base_version=latest.version if latest else 0,
+    )
+    if not result.created:
+        return f"{code} already names {path} as the post-mortem document"
+    return f"{code} v{result.version.version} names {path} as the post-mortem document"

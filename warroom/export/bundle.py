@@ -1,0 +1,266 @@
+"""The whole incident as one JSON bundle with a content hash, and loading it elsewhere.
+
+A bundle moves an incident between databases (a laptop, the team's jump host,
+an archive). It holds no local row ids: rows are in a fixed order and refer to
+each other by position (a milestone names the timeline event it was set from
+by its index), so export → import → export gives the same bundle, hash and all.
+The hash is over a canonical JSON encoding of everything but the hash itself:
+an edited file is refused rather than half-trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from warroom.export.redact import Rule, compile_patterns, redact
+from warroom.store.db import StoreError, write_lock
+from warroom.store.store import Store
+
+FORMAT = "warroom-incident-bundle"
+VERSION = 1
+
+# Field kinds: how a column is carried in the bundle and checked on the way in.
+STR, OPT_STR, INT, OPT_INT, BOOL, JSON = "str", "str?", "int", "int?", "bool", "json"
+
+INCIDENT: dict[str, str] = {
+    "uid": STR, "title": STR, "severity": OPT_STR, "status": STR, "detected_at": STR,
+    "created_at": STR, "workflow": STR, "last_phase": INT, "labels": JSON,
+}
+# table -> (fields in the bundle, ORDER BY that makes positions stable)
+TABLES: dict[str, tuple[dict[str, str], str]] = {
+    "phase_states": ({"phase": INT, "state": STR, "updated_at": STR}, "phase"),
+    "artifact_versions": (
+        {
+            "phase": INT, "version": INT, "body": STR, "author": STR, "saved_at": STR,
+            "base_version": OPT_INT, "conflict": BOOL, "after_approval": BOOL,
+        },
+        "phase, version",
+    ),
+    "gate_decisions": (
+        {
+            "phase": INT, "verdict": STR, "outcome": STR, "reviewer": STR, "decided_at": STR,
+            "criteria_ticked": JSON, "comment": OPT_STR, "artifact_version": OPT_INT,
+            "checks": JSON,
+        },
+        "id",
+    ),
+    "timeline_events": (
+        {
+            "kind": STR, "occurred_at": STR, "recorded_at": STR, "text": STR, "author": STR,
+            "source": OPT_STR, "position": OPT_INT, "level": OPT_STR, "removed": BOOL,
+        },
+        "id",
+    ),
+    "log_sources": ({"kind": STR, "spec": STR, "added_at": STR}, "id"),
+    "roles": ({"role": STR, "person": STR, "assigned_at": STR}, "role"),
+    "action_items": (
+        {
+            "title": STR, "owner": OPT_STR, "priority": OPT_STR, "horizon": OPT_STR,
+            "status": STR, "due": OPT_STR, "created_at": STR, "updated_at": STR,
+            "origin": OPT_STR, "done_at": OPT_STR,
+        },
+        "id",
+    ),
+    "checklist": ({"phase": INT, "step": INT, "done": BOOL, "updated_at": STR}, "phase, step"),
+    "panel_answers": (
+        {"role": STR, "question": STR, "answer": STR, "author": STR, "answered_at": STR},
+        "id",
+    ),
+    # `event` is the index of the timeline event in this bundle (the row has event_id).
+    "milestones": (
+        {"kind": STR, "at": STR, "event": OPT_INT, "origin": STR, "set_by": STR, "set_at": STR},
+        "kind",
+    ),
+}
+# Columns deliberately not carried: local ids (see the module docstring).
+LOCAL_COLUMNS = frozenset({"id", "incident_id", "event_id"})
+PHASED = ("phase_states", "artifact_versions", "gate_decisions", "checklist")
+
+
+class BundleError(StoreError):
+    """A bundle that cannot be imported; the message says why, for the command line."""
+
+
+def canonical(data: Any) -> bytes:
+    """The one byte encoding the hash is taken over."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_hash(bundle: dict[str, Any]) -> str:
+    """sha256 (hex) of the canonical encoding of everything except the hash itself."""
+    hashed = {k: v for k, v in bundle.items() if k != "content_hash"}
+    return hashlib.sha256(canonical(hashed)).hexdigest()
+
+
+def _out(kind: str, value: Any) -> Any:
+    """A stored value as the bundle carries it: flags as booleans, JSON columns decoded."""
+    if kind == BOOL:
+        return bool(value)
+    if kind == JSON and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value  # not JSON after all: carried (and stored back) as it was
+    return value
+
+
+def _in(kind: str, value: Any) -> Any:
+    """A bundle value as the database stores it."""
+    if kind == BOOL:
+        return int(value)
+    if kind == JSON and value is not None and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def export_bundle(store: Store, incident_id: int) -> dict[str, Any]:
+    """Every row of the incident, without local ids, plus format, version and content hash."""
+    store.incident(incident_id)
+    db = store.db
+    row = next(db["incidents"].rows_where("id = ?", [incident_id]))
+    bundle: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "incident": {k: _out(kind, row.get(k)) for k, kind in INCIDENT.items()},
+    }
+    event_index: dict[int, int] = {}
+    for table, (fields, order) in TABLES.items():
+        rows = list(db[table].rows_where("incident_id = ?", [incident_id], order_by=order))
+        if table == "timeline_events":
+            event_index = {r["id"]: n for n, r in enumerate(rows)}
+        if table == "milestones":
+            rows = [{**r, "event": event_index.get(r["event_id"])} for r in rows]
+        bundle[table] = [{k: _out(kind, r.get(k)) for k, kind in fields.items()} for r in rows]
+    bundle["content_hash"] = content_hash(bundle)
+    return bundle
+
+
+def redact_bundle(
+    bundle: dict[str, Any], extra_patterns: Iterable[str | Rule] = ()
+) -> tuple[dict[str, Any], Counter[str]]:
+    """A copy with secrets redacted in every text value, re-hashed; and the counts per kind."""
+    rules = (*[p for p in extra_patterns if isinstance(p, Rule)],
+             *compile_patterns(p for p in extra_patterns if isinstance(p, str)))
+    counts: Counter[str] = Counter()
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            text, found = redact(value, rules)
+            counts.update(found)
+            return text
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    body = {k: (v if k in ("format", "version", "content_hash") else walk(v))
+            for k, v in bundle.items()}
+    body["content_hash"] = content_hash(body)
+    return body, counts
+
+
+# -- import -------------------------------------------------------------------
+
+
+def _check_value(where: str, key: str, kind: str, value: Any) -> None:
+    ok = {
+        STR: isinstance(value, str),
+        OPT_STR: value is None or isinstance(value, str),
+        INT: isinstance(value, int) and not isinstance(value, bool),
+        OPT_INT: value is None or (isinstance(value, int) and not isinstance(value, bool)),
+        BOOL: isinstance(value, bool),
+        JSON: True,
+    }[kind]
+    if not ok:
+        wanted = {STR: "text", OPT_STR: "text or null", INT: "a whole number",
+                  OPT_INT: "a whole number or null", BOOL: "true or false"}[kind]
+        raise BundleError(f"bundle {where}.{key} should be {wanted}, not {value!r:.40}")
+
+
+def _check_row(where: str, row: Any, fields: dict[str, str]) -> None:
+    if not isinstance(row, dict):
+        raise BundleError(f"bundle {where} should be an object")
+    missing = [k for k in fields if k not in row]
+    if missing:
+        raise BundleError(f"bundle {where} is missing {', '.join(missing)}")
+    for key, kind in fields.items():
+        _check_value(where, key, kind, row[key])
+
+
+def check_bundle(store: Store, bundle: Any) -> None:
+    """Refuse, with one line saying why, anything but an untouched bundle this warroom reads."""
+    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+        raise BundleError(f"not a warroom bundle (format is not {FORMAT!r})")
+    if bundle.get("version") != VERSION:
+        raise BundleError(
+            f"bundle format version {bundle.get('version')!r} is not supported "
+            f"(this warroom reads version {VERSION})"
+        )
+    missing = [k for k in ("incident", *TABLES, "content_hash") if k not in bundle]
+    if missing:
+        raise BundleError(f"bundle is missing {', '.join(missing)}")
+    if bundle["content_hash"] != content_hash(bundle):
+        raise BundleError("bundle content hash does not match: the file was changed after export")
+    _check_row("incident", bundle["incident"], INCIDENT)
+    workflow = bundle["incident"]["workflow"]
+    if workflow != store.workflow.name:
+        raise BundleError(
+            f"bundle follows workflow {workflow!r}; this database uses {store.workflow.name!r}"
+        )
+    phases = {p.number for p in store.workflow.phases}
+    for table, (fields, _) in TABLES.items():
+        rows = bundle[table]
+        if not isinstance(rows, list):
+            raise BundleError(f"bundle {table} should be a list")
+        for n, row in enumerate(rows):
+            _check_row(f"{table}[{n}]", row, fields)
+            if table in PHASED and row["phase"] not in phases:
+                raise BundleError(
+                    f"bundle {table}[{n}] names phase {row['phase']}, not in {workflow}"
+                )
+    events = len(bundle["timeline_events"])
+    for n, row in enumerate(bundle["milestones"]):
+        if row["event"] is not None and not 0 <= row["event"] < events:
+            raise BundleError(f"bundle milestones[{n}] points at event {row['event']}, not in it")
+
+
+def import_bundle(store: Store, bundle: Any) -> int:
+    """Load a bundle as a new incident (same uid, new local id) in one transaction.
+
+    The incident's uid must not be in this database yet: importing twice would
+    fork one incident's record into two.
+    """
+    check_bundle(store, bundle)
+    db = store.db
+    uid = bundle["incident"]["uid"]
+    with write_lock(db):
+        existing = list(db["incidents"].rows_where("uid = ?", [uid]))
+        if existing:
+            raise BundleError(
+                f"incident {uid} is already in this database as #{existing[0]['id']}; "
+                "nothing imported"
+            )
+        try:
+            incidents = db["incidents"]
+            incidents.insert({k: _in(kind, bundle["incident"][k]) for k, kind in INCIDENT.items()})
+            incident_id = int(incidents.last_pk)
+            event_ids: list[int] = []
+            for name, (fields, _) in TABLES.items():
+                table = db[name]
+                for row in bundle[name]:
+                    values = {k: _in(kind, row[k]) for k, kind in fields.items()}
+                    if name == "milestones":
+                        event = values.pop("event")
+                        values["event_id"] = None if event is None else event_ids[event]
+                    table.insert({"incident_id": incident_id, **values})
+                    if name == "timeline_events":
+                        event_ids.append(int(table.last_pk))
+        except sqlite3.IntegrityError as exc:
+            raise BundleError(f"bundle rejected by the database: {exc}") from None
+    return incident_id
