@@ -83,7 +83,7 @@ class Milestone(BaseModel):
         what = {
             MilestoneOrigin.EVENT: f"{self.note or 'entry'} #{self.event_id}",
             MilestoneOrigin.DECISION: self.note or "decision",
-            MilestoneOrigin.MANUAL: "by hand",
+            MilestoneOrigin.MANUAL: "set",
             MilestoneOrigin.STATUS: self.note or "status change",
         }[self.origin]
         return f"{what} by {self.set_by}" if self.set_by else what
@@ -245,3 +245,28 @@ def as_json(milestones: Iterable[Milestone]) -> dict[str, object]:
         "milestone_problems": order_problems(milestones),
     }
 
+
+
+def summary_lines(milestones: Iterable[Milestone]) -> list[str]:
+    """Plain-text lines for `warroom status` and the post-mortem: each milestone with where
+    it came from, the four metrics (saying what mitigate and resolve count from), problems."""
+    milestones = list(milestones)
+    known = _by_kind(milestones)
+    lines = []
+    for kind in ORDER:
+        m = known.get(kind)
+        lines.append(
+            f"{kind.value:<13} {iso(m.at)}  {m.provenance()}" if m else f"{kind.value:<13} not set"
+        )
+    parts = []
+    for name, metric in metrics(milestones).by_name().items():
+        if metric is None:
+            parts.append(f"{name} -")
+            continue
+        fallback = metric.end in (MilestoneKind.MITIGATED, MilestoneKind.RESOLVED) \
+            and metric.start is MilestoneKind.DETECTED
+        parts.append(f"{name} {compact(metric.value)}"
+                     + (" (from detected: start unknown)" if fallback else ""))
+    lines.append("time to " + " · ".join(parts))
+    lines += [f"out of order: {p}" for p in order_problems(milestones)]
+    return lines

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 _EVENT_NOUN = {EventKind.PIN: "pin", EventKind.NOTE: "note", EventKind.SYSTEM: "system event"}
 _DEFAULT_NOTE = {
-    MilestoneKind.DETECTED: "the incident's detection time",
+    MilestoneKind.DETECTED: "detection time",
     MilestoneKind.ACKNOWLEDGED: "declared in warroom",
 }
 _BY_STATUS = {Status.MITIGATED: MilestoneKind.MITIGATED, Status.RESOLVED: MilestoneKind.RESOLVED}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,8 +19,11 @@ from textual.widgets import DataTable, Static
 
 from warroom.clock import iso, parse_when
 from warroom.core.evidence import one_line, source_of
+from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, order_problems
 from warroom.core.models import EventKind, TimelineEvent
 from warroom.store.db import StoreError
+from warroom.store.milestones import Milestones
+from warroom.ui.screens.milestone import MilestoneDialog, skew_mark
 from warroom.ui.screens.prompt import PromptDialog
 
 if TYPE_CHECKING:
@@ -37,6 +41,7 @@ class EventsScreen(ModalScreen[str | None]):
         Binding("e", "reword", "Reword", id="events.reword"),
         Binding("t", "retime", "Fix time", id="events.retime"),
         Binding("d", "remove", "Remove", id="events.remove"),
+        Binding("m", "milestone", "Milestone", id="events.milestone"),
         Binding("a", "toggle_system", "All events", id="events.system"),
         Binding("escape,q", "close", "Close", id="events.close"),
     ]
@@ -55,6 +60,7 @@ class EventsScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="events-dialog") as dialog:
             dialog.border_title = "Incident timeline"
             yield DataTable(cursor_type="row", zebra_stripes=True, id="events-table")
+            yield Static("", id="events-skew", classes="dialog-notice")
             yield Static("", id="events-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -72,10 +78,17 @@ class EventsScreen(ModalScreen[str | None]):
             for e in self.wapp.store.events(self.incident_id)
             if self.show_system or e.kind is not EventKind.SYSTEM
         ]
+        marks = {
+            m.event_id: m.kind for m in Milestones(self.wapp.store).all(self.incident_id)
+            if m.event_id is not None
+        }
         for event in self.events:
+            kind = Text(event.kind.value, style=KIND_STYLE[event.kind])
+            if event.id in marks:
+                kind.append(f" ◆{marks[event.id]}", style="bold magenta")
             table.add_row(
-                iso(event.occurred_at).replace("T", " ").rstrip("Z"),
-                Text(event.kind.value, style=KIND_STYLE[event.kind]),
+                Text(iso(event.occurred_at).replace("T", " ").rstrip("Z")) + skew_mark(event),
+                kind,
                 Text(one_line(event.text, 200)),
                 Text(source_of(event)),
                 key=str(event.id),
@@ -86,9 +99,21 @@ class EventsScreen(ModalScreen[str | None]):
         self.query_one("#events-hint", Static).update(
             Text(
                 f"{len(self.events)} {shown} · 1 insert into INC-1 Timeline · 4 into INC-4 "
-                "Detailed Timeline · e reword · t fix time · d remove · a all events · Esc close"
+                "Detailed Timeline · e reword · t fix time · d remove · m milestone · "
+                "a all events · Esc close"
             )
         )
+        self._show_skew()
+
+    @on(DataTable.RowHighlighted)
+    def _show_skew(self) -> None:
+        """Say how far the highlighted line's own clock is from when it arrived, if far."""
+        box = self.query_one("#events-skew", Static)
+        row = self.query_one(DataTable).cursor_row
+        skew = clock_skew(self.events[row]) if 0 <= row < len(self.events) else None
+        box.display = skew is not None
+        if skew is not None:
+            box.update(Text(f"This line was {describe_skew(skew)}; its time is the line's own."))
 
     def _selected(self) -> TimelineEvent | None:
         table = self.query_one(DataTable)
@@ -101,6 +126,40 @@ class EventsScreen(ModalScreen[str | None]):
             )
             return None
         return event
+
+    def action_milestone(self) -> None:
+        """Set a milestone to the highlighted entry's time: "impact began at this line"."""
+        if not self.events:
+            return
+        event = self.events[self.query_one(DataTable).cursor_row]
+        book = Milestones(self.wapp.store)
+        skew = clock_skew(event)
+
+        def chosen(kind: MilestoneKind | None) -> None:
+            if kind is None:
+                return
+            try:
+                book.set_from_event(self.incident_id, kind, event.id, actor=self.wapp.actor)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            problems = order_problems(book.all(self.incident_id))
+            self.notify(
+                f"Milestone {kind} set to {iso(event.occurred_at)}."
+                + (f" Out of order: {'; '.join(problems)}." if problems else ""),
+                severity="warning" if problems else "information",
+                timeout=8 if problems else 3,
+            )
+            self.reload()
+
+        self.app.push_screen(
+            MilestoneDialog(
+                f"Milestone at {iso(event.occurred_at)} ({event.kind.value} #{event.id})",
+                book.all(self.incident_id),
+                notice=f"This line was {describe_skew(skew)}." if skew else None,
+            ),
+            chosen,
+        )
 
     def action_insert(self, code: str) -> None:
         self.dismiss(code)

@@ -28,6 +28,7 @@ from warroom.store.db import StoreError
 from warroom.store.store import SaveResult
 from warroom.timeline.engine import TailEngine
 from warroom.ui.screens.gate_actions import GateActions
+from warroom.ui.screens.milestone_actions import MilestoneActions
 from warroom.ui.screens.round_table_actions import RoundTableActions
 from warroom.ui.screens.timeline_actions import TimelineActions
 from warroom.ui.widgets.editor import ArtifactEditor
@@ -51,7 +52,9 @@ class GateRequest:
     comment: str
 
 
-class WarRoomScreen(TimelineActions, GateActions, RoundTableActions, Screen[None]):
+class WarRoomScreen(
+    TimelineActions, GateActions, RoundTableActions, MilestoneActions, Screen[None]
+):
     """One incident, one phase on screen at a time."""
 
     BINDINGS = [
@@ -66,6 +69,7 @@ class WarRoomScreen(TimelineActions, GateActions, RoundTableActions, Screen[None
         Binding("ctrl+f", "round_table", "Round table", id="round_table", priority=True,
                 show=False),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
+        Binding("alt+m", "milestone", "Milestone", id="milestone", priority=True, show=False),
         Binding("ctrl+l", "add_source", "Add log", id="add_source", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
@@ -153,6 +157,7 @@ class WarRoomScreen(TimelineActions, GateActions, RoundTableActions, Screen[None
         header = self.query_one(IncidentHeader)
         header.incident = store.incident(self.incident_id)
         header.next_update = self._next_update()
+        header.metrics = self.header_metrics()
         header.now = self.wapp.clock.now()
 
     def tick(self) -> None:
@@ -391,6 +396,11 @@ class WarRoomScreen(TimelineActions, GateActions, RoundTableActions, Screen[None
             "Version history", "Browse, diff and restore versions", self.action_history
         )
         yield SystemCommand("Add note", "A note in the incident timeline", self.action_note)
+        yield SystemCommand(
+            "Set milestone",
+            "Started, detected, acknowledged, mitigated or resolved, by hand (alt+m)",
+            self.action_milestone,
+        )
         yield SystemCommand(
             "Incident timeline",
             "Pins, notes, system events; insert into INC-1 or INC-4",

@@ -1,4 +1,5 @@
-"""The incident header: id, title, severity badge, status, elapsed time, next-update countdown."""
+"""The incident header: id, title, severity badge, status, elapsed time, next-update countdown,
+and the incident's metrics (time to detect, mitigate...) once known."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ def _duration(delta: timedelta) -> str:
     return f"{days}d {clock}" if days else clock
 
 
+TITLE_ROOM = 24  # cells of the title that metrics never push off
+
+
 class IncidentHeader(Widget):
     """One line that answers "what incident, how bad, how long, when do we next report"."""
 
@@ -31,6 +35,7 @@ class IncidentHeader(Widget):
     incident: reactive[Incident | None] = reactive(None)
     now: reactive[datetime | None] = reactive(None)
     next_update: reactive[datetime | None] = reactive(None)
+    metrics: reactive[tuple[tuple[str, str], ...]] = reactive(())  # ("TTD", "3m"), ...
 
     class UpdateDue(Message):
         """The stakeholder update INC-3 promised is due now."""
@@ -70,6 +75,15 @@ class IncidentHeader(Widget):
                     )
                 else:
                     line.append(f" next update in {_duration(due - now)} ")
+        # Metrics go only where the title keeps some room: the title says which incident this is.
+        room = self.size.width - line.cell_len - min(len(incident.title), TITLE_ROOM) - 1
+        for label, value in self.metrics:
+            part = f" {label} {value} "
+            if len(part) > room:
+                break
+            line.append(f" {label} ", style="dim")
+            line.append(f"{value} ", style="bold")
+            room -= len(part)
         line.append(" ")
         line.append(incident.title)  # a Text append: the title is never parsed as markup
         line.truncate(max(1, self.size.width), overflow="ellipsis")

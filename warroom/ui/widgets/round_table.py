@@ -116,6 +116,7 @@ class RoundTable(OptionList):
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
             self.scroll_to(y=scroll, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_to_highlight)  # an answer made it taller
         else:
             self.action_first()
             self.scroll_home(animate=False, immediate=True)
