@@ -19,10 +19,13 @@ from typing import NoReturn
 
 from warroom import __version__
 from warroom.clock import iso, parse_when
+from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, summary_lines
+from warroom.core.milestones import as_json as milestones_json
 from warroom.core.models import EventKind, Severity, Status
 from warroom.core.state import TransitionError, Verdict
 from warroom.core.workflow import WorkflowError
 from warroom.store.db import StoreError
+from warroom.store.milestones import Milestones
 from warroom.store.search import SearchHit, search_incidents
 from warroom.store.search_syntax import parse_bound, parse_search, query_terms
 from warroom.store.store import Store
@@ -77,6 +80,13 @@ def _status(text: str) -> Status:
 def _when(text: str):  # noqa: ANN202 - argparse type
     try:
         return parse_when(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _milestone_kind(text: str) -> MilestoneKind:
+    try:
+        return MilestoneKind.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -162,6 +172,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("complete", help="complete an ungated phase (INC-3, INC-6)")
     p.add_argument("id", type=_incident_id)
     p.add_argument("phase")
+
+    p = sub.add_parser(
+        "milestone",
+        help="set a milestone (started, detected, acknowledged, mitigated, resolved); "
+        "default: now",
+    )
+    p.add_argument("id", type=_incident_id)
+    p.add_argument(
+        "kind", type=_milestone_kind, metavar="KIND",
+        help="started (impact began), detected, acknowledged, mitigated or resolved",
+    )
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--at", type=_when, metavar="ISO", help="ISO-8601 time it happened")
+    when.add_argument(
+        "--event", type=int, metavar="N", help="at timeline entry #N's time (a pinned line)"
+    )
+    when.add_argument(
+        "--clear", action="store_true", help="forget it (detected, acknowledged: the default)"
+    )
 
     p = sub.add_parser("note", help="add a note to the incident timeline")
     p.add_argument("id", type=_incident_id)
@@ -387,6 +416,8 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
         }
         for d in store.decisions(args.id)
     ]
+    milestones = Milestones(store).all(args.id)
+    data.update(milestones_json(milestones))
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -401,6 +432,8 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
         code = store.workflow.phase(d["phase"]).artifact.code
         comment = f": {d['comment']}" if d["comment"] else ""
         print(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}")
+    for line in summary_lines(milestones):
+        print(f"  {line}")
     return 0
 
 
@@ -476,6 +509,23 @@ def cmd_gate(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_complete(store: Store, args: argparse.Namespace) -> int:
     print(store.complete(args.id, _phase(store, args.phase), actor=actor()).summary)
+    return 0
+
+
+def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
+    book, kind = Milestones(store), args.kind
+    if args.clear:
+        if not book.clear(args.id, kind, actor=actor()):
+            print(f"{kind} was not set; nothing to clear", file=sys.stderr)
+    elif args.event is not None:
+        book.set_from_event(args.id, kind, args.event, actor=actor())
+        skew = clock_skew(store.event(args.event))
+        if skew is not None:
+            print(f"note: entry #{args.event} was {describe_skew(skew)}", file=sys.stderr)
+    else:
+        book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor())
+    for line in summary_lines(book.all(args.id)):
+        print(line)
     return 0
 
 
@@ -602,6 +652,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "artifact": cmd_artifact,
     "gate": cmd_gate,
     "complete": cmd_complete,
+    "milestone": cmd_milestone,
     "note": cmd_note,
     "export": cmd_export,
     "import": cmd_import,
