@@ -66,6 +66,7 @@ def test_names_as_the_subject_of_a_failure(text: str, found: list[tuple[str, str
         "Checkout broke at 13:52; the checkout service failed to reach payments.",
         "When `Bob` forgot, nothing happened.",
         "Nobody forgot anything; Everyone missed the dashboards.",
+        "Redis failed to respond and Kafka ignored the retention setting.",
     ],
 )
 def test_not_blame(text: str) -> None:

@@ -49,6 +49,11 @@ _NOT_NAMES_TEXT = """
     restarts incident incidents outage impact detection escalation handoff
     monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
     january february march april may june july august september october november december
+    kafka redis postgres mysql nginx envoy istio kubernetes terraform ansible jenkins grafana
+    prometheus consul vault etcd zookeeper elasticsearch opensearch mongo mongodb memcached
+    varnish docker helm argo celery sidekiq puppet linux java python cloudflare akamai fastly
+    stripe twilio okta github gitlab jira slack pagerduty opsgenie datadog sentry splunk kibana
+    logstash fluentd haproxy traefik rabbitmq spark hadoop airflow snowflake bigquery lambda
 """
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
