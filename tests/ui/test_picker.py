@@ -10,8 +10,10 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from warroom.clock import FixedClock
-from warroom.core.models import Severity
+from warroom.core.models import EventKind, Severity
 from warroom.core.state import Verdict
+from warroom.store.search import Match
+from warroom.store.search_syntax import SearchRequest
 from warroom.store.store import Store
 from warroom.ui.app import WarroomApp
 from warroom.ui.screens.new_incident import NewIncidentDialog
@@ -20,6 +22,7 @@ from warroom.ui.screens.picker import (
     IncidentPicker,
     IncidentTable,
     compact_age,
+    match_line,
 )
 
 pytestmark = pytest.mark.anyio
@@ -314,3 +317,206 @@ async def test_the_list_follows_the_store_when_shown_again(
 )
 def test_compact_age(delta: timedelta, shown: str) -> None:
     assert compact_age(delta) == shown
+
+
+# -- searching the record ------------------------------------------------------------
+
+
+async def settle(app: WarroomApp, pilot: object) -> None:
+    """Let the box's change start the search, the worker finish, its answer reach the screen."""
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def ids(app: WarroomApp) -> list[str]:
+    return [r[0] for r in rows(app)]
+
+
+def second_line(app: WarroomApp, ref: str) -> str:
+    """The "where it matched" line under an incident's title, or ""."""
+    for row in rows(app):
+        if row[0] == ref:
+            return row[1].partition("\n")[2]
+    raise AssertionError(f"{ref} is not listed")
+
+
+@pytest.fixture
+def history(seeded: Store) -> Store:
+    """The seeded three, with notes to find: #2 has the pool, #3 mentions checkout."""
+    seeded.add_event(2, EventKind.NOTE, "redis connection pool exhausted on search-api", actor="bo")
+    seeded.add_event(3, EventKind.NOTE, "users report the checkout button spins", actor="cy")
+    return seeded
+
+
+async def test_search_finds_incidents_by_their_record(history: Store, clock: FixedClock) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"conn pool")
+        await settle(app, pilot)
+        # #2 by its note; #1 by its INC-1 ("...exhausts the payments-gateway connection pool").
+        assert sorted(ids(app)) == ["#1", "#2"]
+        assert second_line(app, "#2") == "  timeline: redis connection pool exhausted on search-api"
+        assert second_line(app, "#1").startswith("  INC-1 v1: ")
+        assert "2 of 3" in message(app)
+        table = app.screen.query_one(IncidentTable)
+        title = table.get_row_at(0)[1]
+        marked = [title.plain[span.start : span.end] for span in title.spans if span.style]
+        assert "connection" in marked
+        assert "pool" in marked
+
+
+async def test_instant_matches_first_then_what_only_the_search_found(
+    history: Store, clock: FixedClock
+) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"checkout")
+        await settle(app, pilot)
+        assert ids(app) == ["#1", "#3"]  # #1 by its title at once, #3 by its timeline
+        assert second_line(app, "#3") == "  timeline: users report the checkout button spins"
+        # The title is on screen: the line under it is the next place it matched.
+        assert second_line(app, "#1").startswith("  INC-1 v1: ")
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WarRoomScreen"
+        assert app.screen.incident_id == 3  # type: ignore[attr-defined]
+
+
+async def test_enter_opens_an_incident_only_the_search_found(
+    history: Store, clock: FixedClock
+) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"redis")
+        await settle(app, pilot)
+        assert ids(app) == ["#2"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.incident_id == 2  # type: ignore[attr-defined]
+
+
+async def test_short_input_only_filters_the_list(history: Store, clock: FixedClock) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"po")  # two letters: no search of the record
+        await settle(app, pilot)
+        assert rows(app) == []
+        assert not app.screen._hits  # type: ignore[attr-defined]
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert sorted(ids(app)) == ["#1", "#2"]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert rows(app) == []  # the search's rows go with the search
+
+
+async def test_filter_tokens_in_the_box(history: Store, clock: FixedClock) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        filter_input = app.screen.query_one(FilterInput)
+        for query, expected in [
+            ("sev:major", ["#2"]),
+            ("sev:crit,maj", ["#2", "#1"]),
+            ("status:ongoing sev:maj", ["#2"]),
+            ("since:1d", ["#3", "#1"]),  # detected 3 minutes and 2 hours ago
+            ("until:1d", ["#2"]),
+            ("since:2026-11-27", ["#3", "#1"]),
+            ("until:2026-11-23", ["#2"]),  # detected on the 23rd: that day is included
+            ("sev:major pool", ["#2"]),  # filters and a search together
+            ("sev:critical pool", ["#1"]),
+            ("sev:minor pool", []),
+        ]:
+            filter_input.value = query
+            await settle(app, pilot)
+            assert ids(app) == expected, query
+
+
+async def test_a_filter_it_cannot_read_is_named(history: Store, clock: FixedClock) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"sev:urgent")
+        await settle(app, pilot)
+        assert message(app) == "sev:urgent is not one of critical, major, minor"
+        assert ids(app) == ["#3", "#2", "#1"]  # ignored, not "nothing matches"
+        await pilot.press(*" since:soon")
+        await settle(app, pilot)
+        assert "'soon' is not a date" in message(app)
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "-", ":", "(", "NEAR(", "*", "AND OR", "\\", "日本語", "'; drop table x"]
+)
+async def test_odd_input_in_the_box_is_text(
+    history: Store, clock: FixedClock, query: str
+) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(FilterInput).value = query
+        await settle(app, pilot)
+        assert app.is_running
+        assert isinstance(app.screen, IncidentPicker)
+        assert not app.screen._search_error  # type: ignore[attr-defined]
+        assert len(history.incidents()) == 3
+
+
+async def test_a_narrow_terminal_trades_the_phase_column_for_the_snippet(
+    history: Store, clock: FixedClock
+) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(IncidentTable)
+        assert "phase" in [str(c.key.value) for c in table.columns.values()]
+        await pilot.press(*"pool")
+        await settle(app, pilot)
+        assert "phase" not in [str(c.key.value) for c in table.columns.values()]
+        assert second_line(app, "#2") == "  timeline: redis connection pool exhausted on search-api"
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert "phase" in [str(c.key.value) for c in table.columns.values()]
+    app = make_app(history, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"pool")
+        await settle(app, pilot)
+        columns = [str(c.key.value) for c in app.screen.query_one(IncidentTable).columns.values()]
+        assert "phase" in columns
+
+
+async def test_a_stale_answer_is_ignored(history: Store, clock: FixedClock) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        await pilot.press(*"redis")
+        await settle(app, pilot)
+        old = picker._hits  # type: ignore[attr-defined]
+        picker.post_message(IncidentPicker.SearchDone(SearchRequest(text="pool"), [], ""))
+        await pilot.pause()
+        assert picker._hits == old  # type: ignore[attr-defined]
+        assert ids(app) == ["#2"]
+
+
+async def test_the_search_runs_again_when_the_picker_is_shown_again(
+    history: Store, clock: FixedClock
+) -> None:
+    app = make_app(history, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"zookeeper")
+        await settle(app, pilot)
+        assert rows(app) == []
+        assert "No incident matches 'zookeeper'" in message(app)
+        history.add_event(1, EventKind.NOTE, "zookeeper session expired", actor="dee")
+        await pilot.press("ctrl+n", "escape")  # the dialog and back: the picker reloads
+        await settle(app, pilot)
+        assert ids(app) == ["#1"]
+
+
+def test_match_line_keeps_the_first_match_in_view() -> None:
+    match = Match("INC-1 v1", "The v2.14.0 deploy exhausts the payments-gateway connection «pool».")
+    assert match_line(match, 80).plain == (
+        "  INC-1 v1: The v2.14.0 deploy exhausts the payments-gateway connection pool."
+    )
+    assert match_line(match, 48).plain == "  INC-1 v1: …payments-gateway connection pool."
+    assert match_line(match, 36).plain == "  INC-1 v1: …connection pool."
+    line = match_line(Match("title", "[bold]x[/] «pool»"), 40)
+    assert line.plain == "  title: [bold]x[/] pool"  # markup in a record is text
+    assert [line.plain[s.start : s.end] for s in line.spans if s.style != "dim"] == ["pool"]

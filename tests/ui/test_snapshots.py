@@ -148,6 +148,37 @@ def test_picker_empty(snap_compare: Any, store: Store, size: tuple[int, int]) ->
     assert snap_compare(make_app(store), terminal_size=size, run_before=keys())
 
 
+def search_for(typed: str) -> RunBefore:
+    """A run_before that types into the picker's box and waits for the search worker."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*typed)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+
+    return run_before
+
+
+@SIZES
+def test_picker_search(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
+    """"pool": a title matches at once; two more are found by an artifact and a pinned line."""
+    checkout = declare(store, "Checkout returns 5xx for EU customers", severity=Severity.CRITICAL,
+                       detected_at=NOW - timedelta(days=20))
+    fill(store, checkout, 1)  # "...exhausts the payments-gateway connection pool."
+    search = declare(store, "Search latency p99 over 2s", severity=Severity.MAJOR,
+                     detected_at=NOW - timedelta(days=6))
+    store.pin_line(
+        search, b"2026-11-21T10:01:02Z ERROR search-api: redis connection pool exhausted (max=64)",
+        actor="ana", logged_at=None, received_at=NOW - timedelta(days=6),
+        source="/var/log/search.log", position=1234, level="error",
+    )
+    store.update_incident(search, status=Status.RESOLVED)
+    declare(store, "Connection pool alarms on db-primary", detected_at=NOW - timedelta(minutes=9))
+    assert snap_compare(make_app(store), terminal_size=size, run_before=search_for("pool"))
+
+
 @SIZES
 def test_new_incident_dialog(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
     """ctrl+n in the picker: detection time defaults to the (fixed) clock."""

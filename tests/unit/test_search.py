@@ -10,7 +10,7 @@ import pytest
 
 from warroom.clock import FixedClock
 from warroom.core.models import EventKind, Severity, Status
-from warroom.store.search import SearchHit, search_incidents, snippet
+from warroom.store.search import SearchHit, search_incidents
 from warroom.store.search_syntax import (
     MAX_TERMS,
     Term,
@@ -19,6 +19,7 @@ from warroom.store.search_syntax import (
     parse_search,
     query_terms,
 )
+from warroom.store.search_text import snippet
 from warroom.store.store import Store
 
 T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)

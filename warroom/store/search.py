@@ -9,12 +9,17 @@ matching. Words an artifact only has because its template put them there
 count either, or every incident with a saved INC-1 would match "impact".
 System events (phase changes, decisions) are the audit log, not the record
 of what happened: they are not searched; severity and status have filters.
+
+The work is done in SQL where it can be: one query per term and place
+(titles, latest artifacts, the timeline grouped per incident), and one more
+for the places that hold every term at once. Template words are checked
+only in the phases whose template has the term at all (a temporary FTS
+table of the templates answers that with the same tokenizer).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,41 +27,48 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from warroom.core.models import Incident, Severity, Status
-from warroom.store.search_syntax import MARK_CLOSE, MARK_OPEN, Term, query_terms
+from warroom.store.search_syntax import Term, query_terms
+from warroom.store.search_text import HL_CLOSE, HL_OPEN, TemplateMask, snippet, split_marks
 
 if TYPE_CHECKING:
     from warroom.store.store import Store
 
-# What FTS5's highlight() puts around matches: private-use characters no one types.
-_HL_OPEN, _HL_CLOSE = "\ue000", "\ue001"
-_HL_SPLIT = re.compile(f"({_HL_OPEN}|{_HL_CLOSE})")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_PLACEHOLDER = re.compile(r"<[^>]*>")
-_HAS_WORD = re.compile(r"[^\W_]")
-SNIPPET_CHARS = 80
-_LEAD = 24  # context kept before the first match
 # A title that matches says more than a word deep in an artifact.
 _WEIGHT = {"title": 2.0, "artifact": 1.0, "timeline": 1.0}
+_TOGETHER = 0.5  # per extra term, when one title, artifact or entry holds them all
+_TIMELINE = 100  # where the timeline sorts among places: after the artifacts
+SNIPPET_PLACES = 3  # places per incident that get a snippet; the rest are listed by name
 
 _TITLE_SQL = """
-select incidents_fts.rowid as doc, incidents_fts.rowid as incident_id,
-       bm25(incidents_fts) as rank
-from incidents_fts where incidents_fts match ?
+select rowid, bm25(incidents_fts) from incidents_fts where incidents_fts match ?
 """
+# The newest version of each artifact only; `{phases}` picks the phases (a list of ints).
 _ARTIFACT_SQL = """
-select a.id as doc, a.incident_id, a.phase, a.version, bm25(artifact_versions_fts) as rank,
-       highlight(artifact_versions_fts, 0, ?, ?) as marked
+select a.id, a.incident_id, a.phase, a.version, bm25(artifact_versions_fts){marked}
 from artifact_versions_fts join artifact_versions a on a.id = artifact_versions_fts.rowid
-where artifact_versions_fts match ?
+where artifact_versions_fts match ? and a.phase {phases}
   and a.version = (select max(v.version) from artifact_versions v
                    where v.incident_id = a.incident_id and v.phase = a.phase)
 """
+# The best entry per incident; materialized because bm25() cannot sit inside min().
 _TIMELINE_SQL = """
-select e.id as doc, e.incident_id, bm25(timeline_events_fts) as rank
-from timeline_events_fts join timeline_events e on e.id = timeline_events_fts.rowid
-where timeline_events_fts match ? and e.removed = 0 and e.kind != 'system'
+with found as materialized (
+    select e.incident_id as incident_id, e.id as doc, bm25(timeline_events_fts) as rank
+    from timeline_events_fts join timeline_events e on e.id = timeline_events_fts.rowid
+    where timeline_events_fts match ? and e.removed = 0 and e.kind != 'system'
+)
+select incident_id, doc, min(rank) from found group by incident_id
 """
 _FTS_TABLES = ("incidents_fts", "artifact_versions_fts", "timeline_events_fts")
+# Temporary FTS tables (this connection's own, never in the file): the templates, and the
+# few texts to cut snippets from (highlight() on the big tables reads whole doclists per row).
+_TEMPLATES = "warroom_search_templates"
+_SNIPPETS = "warroom_search_snippets"
+_TEXT_SQL = {
+    "title": "select id, title from incidents where id in ({ids})",
+    "artifact": "select id, body from artifact_versions where id in ({ids})",
+    "timeline": "select id, text from timeline_events where id in ({ids})",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +76,7 @@ class Match:
     """One place an incident matched, with a one-line snippet (matches between « and »)."""
 
     where: str  # "title", "INC-4 v3", "timeline"
-    snippet: str
+    snippet: str  # "" past the first SNIPPET_PLACES places of an incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +93,15 @@ class SearchHit:
 
 
 @dataclass(slots=True)
-class _Doc:
-    """A title, artifact version or timeline event that matched at least one term."""
+class _Place:
+    """An incident's title, one artifact (its newest version) or its timeline, as matched."""
 
     source: str  # "title", "artifact", "timeline"
-    doc: int
-    incident_id: int
     where: str
     order: int  # title first, artifacts in phase order, then the timeline
-    relevance: dict[int, float] = field(default_factory=dict)  # per term found here
-    plain: str = ""  # artifacts only: the body, with the spans that count
-    spans: set[tuple[int, int]] = field(default_factory=set)
+    phase: int = 0
+    best: dict[int, tuple[float, int]] = field(default_factory=dict)  # term -> relevance, doc
+    together: int | None = None  # a doc holding every term, if any
 
 
 def search_incidents(
@@ -123,223 +133,214 @@ def search_incidents(
     terms = query_terms(query)
     if not terms:
         return [SearchHit(i) for i in list(allowed.values())[:limit]]
-    db = store.db
-    expressions = [_resolve(db, term) for term in terms]
-    docs: dict[tuple[str, int], _Doc] = {}
-    masks: dict[int, _Mask] = {}
+    search = _Search(store, allowed)
+    expressions = [search.resolve(term) for term in terms]
     for number, expression in enumerate(expressions):
-        for doc, relevance in _term_docs(store, expression, allowed, masks, docs):
-            doc.relevance[number] = relevance
-    by_incident: dict[int, list[_Doc]] = {}
-    for doc in docs.values():
-        by_incident.setdefault(doc.incident_id, []).append(doc)
-    scores: dict[int, float] = {}
-    for incident_id, found in by_incident.items():
-        score = _score(found, len(terms))
-        if score is not None:
-            scores[incident_id] = score
+        search.add_term(number, expression)
+    if len(terms) > 1:
+        search.add_together(" AND ".join(expressions), len(terms))
+    scores = {
+        incident_id: score
+        for incident_id, places in search.places.items()
+        if (score := _score(places.values(), len(terms))) is not None
+    }
     newest = {i: allowed[i].detected_at.timestamp() for i in scores}
     ranked = sorted(scores, key=lambda i: (-scores[i], -newest[i], -i))[:limit]
-    everything = " OR ".join(expressions)
-    return [
-        SearchHit(allowed[i], scores[i], _matches(db, by_incident[i], everything)) for i in ranked
-    ]
+    matches = search.matches(ranked, " OR ".join(expressions))
+    return [SearchHit(allowed[i], scores[i], matches[i]) for i in ranked]
 
 
-def _score(found: list[_Doc], terms: int) -> float | None:
-    """None unless every term is found; else each term's best place, plus cohesion.
+def _score(places: Iterable[_Place], terms: int) -> float | None:
+    """None unless every term is found; else each term's best place, plus togetherness.
 
     A place counts its weight (a title most) and its bm25 relevance; an
-    incident whose words sit together in one place beats one where they are
-    scattered. bm25 alone is near zero in a small history, hence the weights.
+    incident with one title, artifact or entry holding every term beats one
+    where they are scattered. bm25 alone is near zero in a small history.
     """
-    best = [[d.relevance[n] for d in found if n in d.relevance] for n in range(terms)]
+    places = list(places)
+    best = [[p.best[n][0] for p in places if n in p.best] for n in range(terms)]
     if not all(best):
         return None
-    together = max(len(d.relevance) for d in found)
-    return round(sum(max(places) for places in best) + 0.5 * (together - 1), 4)
+    together = any(p.together is not None for p in places)
+    return round(sum(max(found) for found in best) + together * _TOGETHER * (terms - 1), 4)
 
 
-def _resolve(db: sqlite_utils.Database, term: Term) -> str:
-    """The term's FTS5 string; for a prefix cut short by stemming, a few letters fewer."""
-    expression = term.fts()
-    for cut in term.cuts():
-        if _anywhere(db, expression):
-            return expression
-        expression = term.fts(cut)
-    return expression
+class _Search:
+    """One search on one connection: the places each term was found in, per incident."""
 
+    def __init__(self, store: Store, allowed: dict[int, Incident]) -> None:
+        self.store = store
+        self.db: sqlite_utils.Database = store.db
+        self.allowed = allowed
+        self.places: dict[int, dict[str, _Place]] = {}
+        self._masks: dict[int, TemplateMask] = {}
+        self._templates_ready = False
 
-def _anywhere(db: sqlite_utils.Database, expression: str) -> bool:
-    return any(
-        db.execute(f"select 1 from {table} where {table} match ? limit 1", [expression]).fetchone()
-        for table in _FTS_TABLES
-    )
+    def resolve(self, term: Term) -> str:
+        """The term's FTS5 string; for a prefix cut short by stemming, a few letters fewer."""
+        expression = term.fts()
+        for cut in term.cuts():
+            if self._anywhere(expression):
+                return expression
+            expression = term.fts(cut)
+        return expression
 
-
-def _term_docs(
-    store: Store,
-    expression: str,
-    allowed: dict[int, Incident],
-    masks: dict[int, _Mask],
-    docs: dict[tuple[str, int], _Doc],
-) -> Iterator[tuple[_Doc, float]]:
-    """Every place one term matches, with its relevance there (weight x (1 - bm25))."""
-    db = store.db
-    for row in db.execute(_TITLE_SQL, [expression]).fetchall():
-        if row[1] in allowed:
-            doc = docs.setdefault(("title", row[0]), _Doc("title", row[0], row[1], "title", 0))
-            yield doc, _WEIGHT["title"] * (1 - row[2])
-    for doc_id, incident_id, phase, version, rank, marked in db.execute(
-        _ARTIFACT_SQL, [_HL_OPEN, _HL_CLOSE, expression]
-    ).fetchall():
-        if incident_id not in allowed:
-            continue
-        plain, spans = _spans(marked)
-        mask = masks.get(phase) or masks.setdefault(phase, _Mask.for_phase(store, phase))
-        spans = {s for s in spans if not mask.covers(plain, s)}
-        if not spans:  # only the template's own words matched
-            continue
-        doc = docs.setdefault(
-            ("artifact", doc_id),
-            _Doc("artifact", doc_id, incident_id, f"{_code(store, phase)} v{version}", phase),
+    def _anywhere(self, expression: str) -> bool:
+        return any(
+            self.db.execute(f"select 1 from {t} where {t} match ? limit 1", [expression]).fetchone()
+            for t in _FTS_TABLES
         )
-        doc.plain = plain
-        doc.spans |= spans
-        yield doc, _WEIGHT["artifact"] * (1 - rank)
-    for doc_id, incident_id, rank in db.execute(_TIMELINE_SQL, [expression]).fetchall():
-        if incident_id in allowed:
-            key = ("timeline", doc_id)
-            doc = docs.setdefault(key, _Doc("timeline", doc_id, incident_id, "timeline", 100))
-            yield doc, _WEIGHT["timeline"] * (1 - rank)
 
+    def _place(self, incident_id: int, source: str, phase: int = 0, version: int = 0) -> _Place:
+        key = f"artifact {phase}" if source == "artifact" else source
+        places = self.places.setdefault(incident_id, {})
+        if key not in places:
+            where, order = source, (0 if source == "title" else _TIMELINE)
+            if source == "artifact":
+                where, order = f"{self._code(phase)} v{version}", phase
+            places[key] = _Place(source, where, order, phase)
+        return places[key]
 
-def _code(store: Store, phase: int) -> str:
-    try:
-        return store.workflow.phase(phase).artifact.code
-    except (KeyError, IndexError, ValueError):
-        return f"phase {phase}"
+    def add_term(self, number: int, expression: str) -> None:
+        """Record where one term is found, in every allowed incident."""
+        for doc, rank in self.db.execute(_TITLE_SQL, [expression]).fetchall():
+            if doc in self.allowed:
+                self._place(doc, "title").best[number] = (_WEIGHT["title"] * (1 - rank), doc)
+        templated = self._templated(expression)
+        for doc, incident_id, phase, version, rank, *marked in self._artifacts(
+            expression, templated
+        ):
+            if incident_id not in self.allowed:
+                continue
+            if marked and not self._mask(phase).genuine(*split_marks(marked[0])):
+                continue  # only the template's own words matched
+            place = self._place(incident_id, "artifact", phase, version)
+            place.best[number] = (_WEIGHT["artifact"] * (1 - rank), doc)
+        for incident_id, doc, rank in self.db.execute(_TIMELINE_SQL, [expression]).fetchall():
+            if incident_id in self.allowed:
+                place = self._place(incident_id, "timeline")
+                place.best[number] = (_WEIGHT["timeline"] * (1 - rank), doc)
 
+    def add_together(self, expression: str, terms: int) -> None:
+        """Mark the places where one title, artifact or entry holds every term."""
+        for doc, _rank in self.db.execute(_TITLE_SQL, [expression]).fetchall():
+            if "title" in self.places.get(doc, {}):
+                self.places[doc]["title"].together = doc
+        for doc, incident_id, phase, *_rest in self._artifacts(expression, set()):
+            place = self.places.get(incident_id, {}).get(f"artifact {phase}")
+            if place is not None and len(place.best) == terms:  # each term genuine there
+                place.together = doc
+        for incident_id, doc, _rank in self.db.execute(_TIMELINE_SQL, [expression]).fetchall():
+            place = self.places.get(incident_id, {}).get("timeline")
+            if place is not None:
+                place.together = doc
 
-def _matches(db: sqlite_utils.Database, docs: Iterable[_Doc], everything: str) -> tuple[Match, ...]:
-    """The best place per "where", those matching more terms first, each with a snippet."""
-    chosen: dict[str, _Doc] = {}
-    for doc in docs:
-        held = chosen.get(doc.where)
-        if held is None or _strength(doc) > _strength(held):
-            chosen[doc.where] = doc
-    ordered = sorted(chosen.values(), key=lambda d: (-len(d.relevance), d.order, d.where))
-    return tuple(Match(d.where, _snippet_of(db, d, everything)) for d in ordered)
+    def _artifacts(self, expression: str, templated: set[int]) -> list[tuple]:
+        """Matching newest artifact versions; highlighted in the phases named."""
+        rows = []
+        phases = ",".join(str(int(p)) for p in sorted(templated))
+        marked = f", highlight(artifact_versions_fts, 0, '{HL_OPEN}', '{HL_CLOSE}')"
+        if templated:
+            sql = _ARTIFACT_SQL.format(marked=marked, phases=f"in ({phases})")
+            rows += self.db.execute(sql, [expression]).fetchall()
+        sql = _ARTIFACT_SQL.format(marked="", phases=f"not in ({phases})" if phases else "> 0")
+        rows += self.db.execute(sql, [expression]).fetchall()
+        return rows
 
+    def _templated(self, expression: str) -> set[int]:
+        """The phases whose template has this term somewhere (its words need checking)."""
+        if not self._templates_ready:
+            self.db.execute(
+                f"create virtual table if not exists temp.{_TEMPLATES} "
+                "using fts5(body, tokenize='porter')"
+            )
+            self.db.execute(f"delete from temp.{_TEMPLATES}")
+            for phase in self.store.workflow.phases:
+                self.db.execute(
+                    f"insert into temp.{_TEMPLATES}(rowid, body) values (?, ?)",
+                    [phase.number, self._template(phase.number)],
+                )
+            self._templates_ready = True
+        sql = f"select rowid from temp.{_TEMPLATES} where {_TEMPLATES} match ?"
+        return {row[0] for row in self.db.execute(sql, [expression]).fetchall()}
 
-def _strength(doc: _Doc) -> tuple[int, float]:
-    return len(doc.relevance), sum(doc.relevance.values())
-
-
-def _snippet_of(db: sqlite_utils.Database, doc: _Doc, everything: str) -> str:
-    if doc.source == "artifact":
-        return snippet(doc.plain, doc.spans)
-    table = "incidents_fts" if doc.source == "title" else "timeline_events_fts"
-    row = db.execute(
-        f"select highlight({table}, 0, ?, ?) from {table} where {table} match ? and rowid = ?",
-        [_HL_OPEN, _HL_CLOSE, everything, doc.doc],
-    ).fetchone()
-    if row is None:
-        return ""
-    plain, spans = _spans(row[0])
-    return snippet(plain, spans)
-
-
-def _spans(marked: str) -> tuple[str, set[tuple[int, int]]]:
-    """Text from highlight() back to plain text plus the (start, end) of each match."""
-    plain: list[str] = []
-    spans: set[tuple[int, int]] = set()
-    position, start = 0, None
-    for part in _HL_SPLIT.split(marked or ""):
-        if part == _HL_OPEN:
-            start = position
-        elif part == _HL_CLOSE:
-            if start is not None and position > start:
-                spans.add((start, position))
-            start = None
-        else:
-            plain.append(part)
-            position += len(part)
-    return "".join(plain), spans
-
-
-def _clean(text: str) -> str:
-    """Snippet text: no control characters, no literal markers, no Markdown bold."""
-    text = text.replace(MARK_OPEN, "‹").replace(MARK_CLOSE, "›").replace("**", "")
-    return _UNPRINTABLE.sub(" ", text)
-
-
-def snippet(plain: str, spans: Iterable[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
-    """One line around the first match, matches between « and », cuts shown with …."""
-    ordered = sorted(spans)
-    if not ordered:
-        return " ".join(_clean(plain[:width]).split())
-    first, first_end = ordered[0]
-    line_start = plain.rfind("\n", 0, first) + 1
-    line_end = plain.find("\n", first_end)
-    line_end = len(plain) if line_end < 0 else line_end
-    start = max(line_start, min(first - _LEAD, line_end - width))  # use the room there is
-    if start > line_start:  # begin at a word
-        space = plain.find(" ", start, first)
-        start = space + 1 if space >= 0 else start
-    end = min(line_end, max(start + width, first_end))
-    if end < line_end:  # end at a word
-        space = plain.rfind(" ", first_end, end)
-        end = space if space > first_end else end
-    out, cursor = [], start
-    for a, b in ordered:
-        a, b = max(a, cursor), min(b, end)
-        if a >= b:
-            continue
-        out += [_clean(plain[cursor:a]), MARK_OPEN, _clean(plain[a:b]), MARK_CLOSE]
-        cursor = b
-    out.append(_clean(plain[cursor:end]))
-    text = " ".join("".join(out).split())
-    head = "…" if plain[line_start:start].strip() else ""
-    tail = "…" if plain[end:line_end].strip() else ""
-    return f"{head}{text}{tail}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Mask:
-    """The text a phase's template brings, so that its words do not count as matches."""
-
-    lines: frozenset[str]
-    fragments: tuple[str, ...]
-
-    @classmethod
-    def for_phase(cls, store: Store, phase: int) -> _Mask:
+    def _template(self, phase: int) -> str:
         try:
-            template = store.workflow.template(phase)
+            return self.store.workflow.template(phase)
         except (KeyError, IndexError, ValueError, OSError):
-            return cls(frozenset(), ())
-        lines = [line.strip() for line in template.splitlines()]
-        fragments = {
-            fragment.strip()
-            for line in lines
-            for fragment in _PLACEHOLDER.split(line)
-            if _HAS_WORD.search(fragment)
-        }
-        return cls(frozenset(filter(None, lines)), tuple(sorted(fragments, key=len, reverse=True)))
+            return ""
 
-    def covers(self, plain: str, span: tuple[int, int]) -> bool:
-        """Whether a match lies in a template line, or in a template label on its line."""
-        start, end = span
-        line_start = plain.rfind("\n", 0, start) + 1
-        line_end = plain.find("\n", start)
-        line_end = len(plain) if line_end < 0 else line_end
-        line = plain[line_start:line_end]
-        if line.strip() in self.lines:
-            return True
-        for fragment in self.fragments:
-            at = line.find(fragment)
-            while at >= 0:
-                if line_start + at <= start and end <= line_start + at + len(fragment):
-                    return True
-                at = line.find(fragment, at + 1)
-        return False
+    def _mask(self, phase: int) -> TemplateMask:
+        if phase not in self._masks:
+            self._masks[phase] = TemplateMask.of(self._template(phase))
+        return self._masks[phase]
+
+    def _code(self, phase: int) -> str:
+        try:
+            return self.store.workflow.phase(phase).artifact.code
+        except (KeyError, IndexError, ValueError):
+            return f"phase {phase}"
+
+    def matches(self, ranked: list[int], everything: str) -> dict[int, tuple[Match, ...]]:
+        """Each place the incidents matched, those holding more terms first, with snippets."""
+        chosen = {
+            incident_id: sorted(
+                self.places[incident_id].values(),
+                key=lambda p: (p.together is None, -len(p.best), p.order),
+            )
+            for incident_id in ranked
+        }
+        wanted = [
+            (p.source, _doc_of(p)) for places in chosen.values() for p in places[:SNIPPET_PLACES]
+        ]
+        marked = self._highlight(wanted, everything)
+        return {
+            incident_id: tuple(
+                Match(p.where, self._snippet(p, marked.get((p.source, _doc_of(p)), "")))
+                if n < SNIPPET_PLACES
+                else Match(p.where, "")
+                for n, p in enumerate(places)
+            )
+            for incident_id, places in chosen.items()
+        }
+
+    def _highlight(self, wanted: list[tuple[str, int]], expression: str) -> dict:
+        """highlight() of the texts wanted, through a small temporary FTS table."""
+        texts: dict[tuple[str, int], str] = {}
+        for source, sql in _TEXT_SQL.items():
+            ids = sorted({doc for s, doc in wanted if s == source})
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk : chunk + 500]
+                query = sql.format(ids=",".join("?" * len(part)))
+                texts.update(((source, d), t) for d, t in self.db.execute(query, part))
+        if not texts:
+            return {}
+        keys = list(texts)
+        db = self.db
+        db.execute(
+            f"create virtual table if not exists temp.{_SNIPPETS} "
+            "using fts5(body, tokenize='porter')"
+        )
+        db.execute(f"delete from temp.{_SNIPPETS}")
+        db.conn.executemany(
+            f"insert into temp.{_SNIPPETS}(rowid, body) values (?, ?)",
+            [(n, texts[key]) for n, key in enumerate(keys)],
+        )
+        rows = db.execute(
+            f"select rowid, highlight({_SNIPPETS}, 0, ?, ?) from temp.{_SNIPPETS} "
+            f"where {_SNIPPETS} match ?",
+            [HL_OPEN, HL_CLOSE, expression],
+        ).fetchall()
+        db.execute(f"delete from temp.{_SNIPPETS}")
+        return {keys[n]: text for n, text in rows}
+
+    def _snippet(self, place: _Place, marked: str) -> str:
+        plain, spans = split_marks(marked)
+        if place.source == "artifact":
+            spans = self._mask(place.phase).keep(plain, spans) or spans
+        return snippet(plain, spans)
+
+
+def _doc_of(place: _Place) -> int:
+    """The text a place's snippet comes from: one holding every term, else the best one."""
+    return place.together if place.together is not None else max(place.best.values())[1]

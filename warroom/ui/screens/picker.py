@@ -1,26 +1,40 @@
-"""The incident picker: list, filter as you type, declare a new incident, resume one.
+"""The incident picker: list, filter and search as you type, declare a new incident, resume one.
 
 Keys: the filter has focus when the picker opens, so typing filters at once
 (like fzf); Enter opens the highlighted incident, Down (or Escape) moves into
 the list, "/" comes back to the filter. "New incident" is ctrl+n everywhere,
 and plain "n" too while the list has focus (in the filter, "n" types an n).
+
+The same box searches the history: from three letters on, the words are
+also looked for in every incident's record (titles, artifacts, timeline) by
+a thread worker with its own connection, and the incidents found that way
+join the list below the instant matches, each with where it matched. Three
+letters, because shorter prefixes match most of the index and say nothing,
+and because the instant filter already covers ids like #3. Tokens such as
+sev:critical status:ongoing since:7d until:2026-11-30 filter at once.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
+from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
 
 from warroom.core.models import Incident, Severity, Status
+from warroom.store.search import Match, SearchHit, search_incidents
+from warroom.store.search_syntax import SearchRequest, marked_segments, parse_search, query_terms
+from warroom.store.store import Store
 
 if TYPE_CHECKING:
     from warroom.ui.app import WarroomApp
@@ -28,6 +42,48 @@ if TYPE_CHECKING:
 _SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.MAJOR: "yellow", Severity.MINOR: ""}
 _STATUS_STYLE = {Status.ONGOING: "bold", Status.MITIGATED: "", Status.RESOLVED: "dim"}
 _COLUMNS = ("id", "title", "severity", "status", "phase", "age")
+_MATCHED = Style(bold=True, underline=True)  # a matched word; reads without colour too
+MIN_SEARCH = 3  # letters and digits before the record is searched, not just the list
+SEARCH_DELAY = 0.12  # seconds a search waits for the next key before it starts
+PLACEHOLDER = 'Filter or search: words "a phrase" sev:critical status:ongoing since:7d'
+
+
+def wants_search(request: SearchRequest) -> bool:
+    """Whether the box's words are worth a full-text search of the record."""
+    letters = sum(ch.isalnum() for ch in request.text)
+    return letters >= MIN_SEARCH and bool(query_terms(request.text))
+
+
+def match_line(match: Match, width: int) -> Text:
+    """Where an incident matched, and the snippet with the matched words highlighted.
+
+    On a narrow column the snippet's start is cut, at a word, so the first match shows.
+    """
+    pieces = marked_segments(match.snippet)
+    plain = "".join(text for text, _marked in pieces)
+    lead, first = 0, 0
+    for text, marked in pieces:
+        if marked:
+            first = len(text)
+            break
+        lead += len(text)
+    room = width - len(match.where) - 6  # the indent, ": ", "…" and the cut's own "…"
+    cut = max(0, lead + first - room)
+    if cut:
+        before = plain.rfind(" ", 0, cut + 1) + 1  # the word the cut falls in, whole
+        after = plain.find(" ", cut, lead) + 1  # or the next word, if that does not fit
+        cut = before if before and lead + first - before <= room else after or cut
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f"  {match.where}: ", style="dim")
+    if cut:
+        line.append("…", style="dim")
+    for text, marked in pieces:
+        if cut >= len(text):
+            cut -= len(text)
+            continue
+        line.append(text[cut:], style=_MATCHED if marked else "")
+        cut = 0
+    return line
 
 
 def compact_age(delta: timedelta) -> str:
@@ -52,8 +108,16 @@ class IncidentRow:
     phase: str  # "2 Mitigate · revise"
     haystack: str
 
-    def matches(self, words: list[str]) -> bool:
-        return all(word in self.haystack for word in words)
+    def matches(self, words: list[str], request: SearchRequest) -> bool:
+        """Every word in the listed text, and every filter of the request."""
+        incident = self.incident
+        return (
+            all(word in self.haystack for word in words)
+            and (request.severity is None or incident.severity in request.severity)
+            and (request.status is None or incident.status in request.status)
+            and (request.since is None or incident.detected_at >= request.since)
+            and (request.until is None or incident.detected_at < request.until)
+        )
 
 
 class IncidentTable(DataTable[Text]):
@@ -75,7 +139,7 @@ class IncidentTable(DataTable[Text]):
 
 
 class FilterInput(Input):
-    """The filter line; Enter opens the highlighted match, Down goes into the list."""
+    """The filter and search line; Enter opens the highlighted match, Down goes into the list."""
 
     BINDINGS = [
         Binding("enter", "submit", "Open", id="open_first_match"),
@@ -84,7 +148,7 @@ class FilterInput(Input):
 
 
 class IncidentPicker(Screen[None]):
-    """Every incident in the database, newest first."""
+    """Every incident in the database, newest first; the box filters and searches them."""
 
     BINDINGS = [
         # The app hides its own keys in the footer; this screen shows the ones that matter here.
@@ -96,9 +160,22 @@ class IncidentPicker(Screen[None]):
         Binding("ctrl+q", "app.quit", "Quit", id="picker_quit", priority=True),
     ]
 
+    class SearchDone(Message):
+        """A search of the record finished (in a worker thread)."""
+
+        def __init__(self, request: SearchRequest, hits: list[SearchHit], error: str) -> None:
+            super().__init__()
+            self.request = request
+            self.hits = hits
+            self.error = error
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[IncidentRow] = []
+        self._request = SearchRequest()
+        self._pending: SearchRequest | None = None  # searched for, answer not back yet
+        self._hits: list[SearchHit] = []  # the answer for self._request
+        self._search_error = ""
 
     @property
     def wapp(self) -> WarroomApp:
@@ -109,9 +186,7 @@ class IncidentPicker(Screen[None]):
         heading.append(" warroom", style="bold")
         heading.append(f" — incidents in {self.wapp.store.path}")
         yield Static(heading, id="picker-heading")
-        yield FilterInput(
-            placeholder="Filter: id, title, severity, status, phase…", id="picker-filter"
-        )
+        yield FilterInput(placeholder=PLACEHOLDER, id="picker-filter")
         table = IncidentTable(id="picker-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="picker-message")
@@ -148,25 +223,43 @@ class IncidentPicker(Screen[None]):
             ).lower()
             rows.append(IncidentRow(incident, phase, haystack))
         self._rows = rows
+        if wants_search(self._request):  # the record may have changed too
+            self._start_search()
         self._show()
 
-    def _visible(self) -> list[IncidentRow]:
-        words = self.query_one(FilterInput).value.lower().split()
-        return [row for row in self._rows if row.matches(words)]
+    def _visible(self) -> list[tuple[IncidentRow, Match | None]]:
+        """The instant matches in list order, then those only the search found, best first."""
+        request = self._request
+        words = request.text.replace('"', " ").lower().split()
+        # The title is on screen already: show the best place besides it.
+        hits = {
+            hit.incident.id: next((m for m in hit.matches if m.where != "title"), None)
+            for hit in self._hits
+        }
+        shown = [
+            (row, hits.get(row.incident.id)) for row in self._rows if row.matches(words, request)
+        ]
+        listed = {row.incident.id: row for row in self._rows}
+        seen = {row.incident.id for row, _ in shown}
+        for incident_id, match in hits.items():
+            row = listed.get(incident_id)
+            if row is not None and incident_id not in seen and row.matches([], request):
+                shown.append((row, match))
+        return shown
 
-    def _cells(self, row: IncidentRow, now: datetime) -> list[Text]:
+    def _cells(self, row: IncidentRow, now: datetime) -> dict[str, Text]:
         incident = row.incident
         severity = incident.severity
-        return [
-            Text(incident.ref),
-            Text(incident.title, no_wrap=True, overflow="ellipsis"),  # user text: never markup
-            Text(severity.value, style=_SEVERITY_STYLE[severity])
+        return {
+            "id": Text(incident.ref),
+            "title": Text(incident.title, no_wrap=True, overflow="ellipsis"),  # never markup
+            "severity": Text(severity.value, style=_SEVERITY_STYLE[severity])
             if severity
             else Text("unassessed", style="dim"),
-            Text(incident.status.value, style=_STATUS_STYLE[incident.status]),
-            Text(row.phase),
-            Text(compact_age(now - incident.detected_at), justify="right"),
-        ]
+            "status": Text(incident.status.value, style=_STATUS_STYLE[incident.status]),
+            "phase": Text(row.phase),
+            "age": Text(compact_age(now - incident.detected_at), justify="right"),
+        }
 
     def _show(self) -> None:
         """Redraw the table from the rows the filter lets through."""
@@ -177,24 +270,35 @@ class IncidentPicker(Screen[None]):
         selected = self.highlighted_id()
         visible = self._visible()
         now = self.wapp.clock.now()
-        cells = [self._cells(row, now) for row in visible]
-
-        widths = [
-            max([len(name), *(cell[i].cell_len for cell in cells)])
-            for i, name in enumerate(_COLUMNS)
-        ]
-        padding = 2 * table.cell_padding * len(_COLUMNS)
+        cells = [self._cells(row, now) for row, _match in visible]
         room = (table.size.width or self.size.width) - 2  # the scrollbar, when there is one
-        others = sum(widths) - widths[1]
-        widths[1] = max(12, room - padding - others)
+        columns = list(_COLUMNS)
+        if wants_search(self._request) and room < 110:
+            columns.remove("phase")  # a snippet needs the room more than a past phase does
+
+        widths = {
+            name: max([len(name), *(cell[name].cell_len for cell in cells)]) for name in columns
+        }
+        padding = 2 * table.cell_padding * len(columns)
+        others = sum(widths.values()) - widths["title"]
+        widths["title"] = max(12, room - padding - others)
 
         table.clear(columns=True)
-        for name, width in zip(_COLUMNS, widths, strict=True):
-            table.add_column(name, width=width, key=name)
-        for row, row_cells in zip(visible, cells, strict=True):
-            table.add_row(*row_cells, key=str(row.incident.id))
+        for name in columns:
+            table.add_column(name, width=widths[name], key=name)
+        for (row, match), row_cells in zip(visible, cells, strict=True):
+            if match is not None:  # where the search found it, under the title
+                title = row_cells["title"].copy()
+                title.append("\n")
+                title.append_text(match_line(match, widths["title"]))
+                row_cells["title"] = title
+            table.add_row(
+                *(row_cells[name] for name in columns),
+                key=str(row.incident.id),
+                height=1 if match is None else 2,
+            )
 
-        keys = [str(row.incident.id) for row in visible]
+        keys = [str(row.incident.id) for row, _match in visible]
         if selected is not None and str(selected) in keys:
             table.move_cursor(row=keys.index(str(selected)), animate=False)
 
@@ -202,8 +306,13 @@ class IncidentPicker(Screen[None]):
         self.refresh_bindings()  # "esc List" only while there is a list to go to
         if not self._rows:
             message.update("No incidents yet. Press ctrl+n to declare one.")
+        elif self._request.problems or self._search_error:
+            problems = [*self._request.problems, self._search_error]
+            message.update(Text("; ".join(filter(None, problems)), style="bold"))
         elif not visible:
-            message.update(Text(f"No incident matches {self.query_one(FilterInput).value!r}."))
+            typed = self.query_one(FilterInput).value
+            searching = " yet; searching their records…" if self._pending is not None else "."
+            message.update(Text(f"No incident matches {typed!r}{searching}"))
         else:
             ongoing = sum(r.incident.status is Status.ONGOING for r in self._rows)
             shown = (
@@ -227,11 +336,58 @@ class IncidentPicker(Screen[None]):
     # -- messages up ---------------------------------------------------------
 
     @on(Input.Changed, "#picker-filter")
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, event: Input.Changed) -> None:
+        request = parse_search(event.value, now=self.wapp.clock.now())
+        changed = request != self._request
+        self._request = request
+        if changed:
+            self._hits, self._search_error, self._pending = [], "", None
+            if wants_search(request):
+                self._start_search()
         self._show()
         table = self.query_one(IncidentTable)
         if table.row_count:
             table.move_cursor(row=0, animate=False)
+
+    def _start_search(self) -> None:
+        self._pending = self._request
+        self._search(self._request)
+
+    @work(thread=True, exclusive=True, group="picker-search", exit_on_error=False)
+    def _search(self, request: SearchRequest) -> None:
+        """Search the record off the event loop, on a connection of this thread's own.
+
+        A thread cannot be stopped, so each waits a moment first: while someone
+        types, the searches for the keys in between end before they start.
+        """
+        time.sleep(SEARCH_DELAY)
+        if get_current_worker().is_cancelled:
+            return
+        app = self.wapp
+        hits: list[SearchHit] = []
+        error = ""
+        try:
+            with Store.open(app.store.path, clock=app.clock) as store:
+                hits = search_incidents(
+                    store,
+                    request.text,
+                    severity=request.severity,
+                    status=request.status,
+                    since=request.since,
+                    until=request.until,
+                )
+        except Exception as exc:  # noqa: BLE001 - a failed search says so; the list never waits
+            error = f"Search failed: {exc}"
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.SearchDone(request, hits, error))
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if message.request != self._request:  # the box has moved on
+            return
+        self._pending = None
+        self._hits, self._search_error = message.hits, message.error
+        self._show()
 
     @on(Input.Submitted, "#picker-filter")
     def _filter_submitted(self) -> None:
