@@ -268,20 +268,28 @@ class Viewer:
                  command)
         self.pane_pid = int(tmux.cmd("display", "-p", "-t", self.session, "#{pane_pid}"))
         self.target = self.session
+        self._tree: list[int] = []
+        self._tree_at = -1e9
 
     def screen(self) -> str:
         return self.tmux.capture(self.target)
 
+    def tree(self) -> list[int]:
+        """The pane's processes (looked up again at most once a second)."""
+        now = time.perf_counter()
+        if now - self._tree_at > 1:
+            self._tree, self._tree_at = descendants(self.pane_pid), now
+        return self._tree
+
     def main_pid(self) -> int:
         """The process of the tool (the biggest in the pane's tree: python, not a shell)."""
-        pids = descendants(self.pane_pid)
-        return max(pids, key=lambda p: proc_field(p, "VmRSS"), default=self.pane_pid)
+        return max(self.tree(), key=lambda p: proc_field(p, "VmRSS"), default=self.pane_pid)
 
     def rss_mb(self, name: str = "VmRSS") -> float:
         return proc_field(self.main_pid(), name) / 1024
 
     def cpu(self) -> float:
-        return sum(cpu_seconds(p) for p in descendants(self.pane_pid))
+        return sum(cpu_seconds(p) for p in self.tree())
 
     def send_key(self, key: str) -> None:
         self.tmux.cmd("send-keys", "-t", self.target, key)
@@ -438,13 +446,13 @@ def phase_open(tmux: Tmux, tool: Tool, opts: argparse.Namespace, res: dict) -> N
             dst.write(src.read())
     for path, key, cap in ((small, "open10m", 60.0), (BIG, "open", opts.open_cap)):
         with viewer(tmux, tool, path) as v:
-            peak, took, first, screen, changed = 0.0, None, None, "", 0.0
+            peak, took, first, screen, changed, cpu_then = 0.0, None, None, "", 0.0, 0.0
             start = v.started
             while time.perf_counter() - start < cap:
                 before, screen = screen, v.screen()
                 now = time.perf_counter()
                 if screen != before:
-                    changed = now
+                    changed, cpu_then = now, v.cpu()
                 peak = max(peak, v.rss_mb("VmHWM"))
                 if first is None and FILE_LINE.search(screen):
                     first = now - start
@@ -452,7 +460,9 @@ def phase_open(tmux: Tmux, tool: Tool, opts: argparse.Namespace, res: dict) -> N
                     took = now - start
                     break
                 if first is not None and now - changed > opts.open_stuck:
-                    break  # its lines are up, the screen is still, and not the last line
+                    if v.cpu() - cpu_then < 0.1 * opts.open_stuck:
+                        break  # its lines are up, screen and process are still: it is done
+                    changed, cpu_then = now, v.cpu()  # still working (scanning the file?)
                 time.sleep(opts.poll)
             peak = max(peak, v.rss_mb("VmHWM"))
             size = path.stat().st_size / 1e6
@@ -463,7 +473,7 @@ def phase_open(tmux: Tmux, tool: Tool, opts: argparse.Namespace, res: dict) -> N
             elif first is not None:
                 top = next((ln for ln in screen.splitlines() if FILE_LINE.search(ln)), "")
                 print(f"  {tool.name:8} {size:7.0f} MB: the file's lines on screen in {first:6.3f}"
-                      f" s but NOT its last line (the screen stood still for "
+                      f" s but NOT its last line (screen and viewer stood still for "
                       f"{opts.open_stuck:.0f} s with {top.strip()[:40]!r}... on top); "
                       f"peak RSS {peak:6.1f} MB")
             else:
@@ -748,7 +758,7 @@ def main() -> None:
     parser.add_argument("--open-cap", type=float, default=60.0)
     parser.add_argument("--open-stuck", type=float, default=3.0,
                         help="give up on the last line once the file's lines show and the "
-                        "screen stays the same this long")
+                        "screen stays the same this long, the viewer idle")
     parser.add_argument("--rss-cap", type=float, default=20.0)
     parser.add_argument("--drain", type=float, default=5.0,
                         help="seconds to wait for markers after a load phase")
