@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from warroom import __version__
+from warroom import __version__, cli_actions
 from warroom.clock import iso, parse_when
 from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, summary_lines
 from warroom.core.milestones import as_json as milestones_json
@@ -219,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="load a JSON bundle from export; prints the new incident id")
     p.add_argument("file", help="the bundle (- for stdin)")
+
+    cli_actions.add_parser(sub)
 
     p = sub.add_parser("open", help="open an incident in the full-screen war room")
     p.add_argument("id", type=_incident_id)
@@ -479,6 +481,7 @@ def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
     base = latest.version if latest else 0
     body = _read_source(args.source) if args.source else _edit(store.artifact_text(args.id, phase))
     result = store.save_artifact(args.id, phase, body, actor=actor(), base_version=base)
+    cli_actions.sync_saved(store, args.id, code, actor())
     if not result.created:
         print(f"{code} unchanged (v{result.version.version})", file=sys.stderr)
     elif result.conflict:
@@ -656,6 +659,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "note": cmd_note,
     "export": cmd_export,
     "import": cmd_import,
+    "actions": cli_actions.cmd_actions,
     "open": cmd_open,
     "demo": cmd_demo,
 }

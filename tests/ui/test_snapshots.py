@@ -18,8 +18,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from warroom.clock import FixedClock
+from warroom.core.actions import NewAction
 from warroom.core.models import Severity, Status
 from warroom.core.state import Verdict
+from warroom.store.actions import add_item, import_from_post_mortem, publish_tracker, update_item
 from warroom.store.store import Store
 from warroom.ui.app import WarroomApp
 
@@ -321,6 +323,29 @@ def test_version_history(snap_compare: Any, store: Store, size: tuple[int, int])
 def test_note_dialog(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
     incident = declare(store)
     assert snap_compare(make_app(store, incident), terminal_size=size, run_before=keys("ctrl+n"))
+
+
+# -- the action item table ----------------------------------------------------------
+
+
+@SIZES
+def test_action_items_table(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
+    """INC-5's items imported on phase 6: done, in progress with a due date, overdue, dropped,
+    and a title with markup in it, shown as typed."""
+    incident = declare(store, severity=Severity.CRITICAL)
+    pass_phases(store, incident, 5)
+    import_from_post_mortem(store, incident, actor="ana")
+    first, second, third = store.action_items(incident)
+    update_item(store, first.id, actor="ana", owner="dana", status="done")
+    update_item(store, second.id, actor="ana", status="in progress", due="2026-12-04")
+    update_item(store, third.id, actor="ana", due="2026-11-20")  # before NOW: overdue
+    add_item(store, incident, NewAction("Rotate [red]pool[/red] credentials", owner="lee",
+                                        priority="P1"), actor="ana")
+    dropped = add_item(store, incident, NewAction("Rewrite the pool", priority="P2"), actor="ana")
+    update_item(store, dropped.id, actor="ana", status="dropped")
+    publish_tracker(store, incident, actor="ana", base_version=None)
+    resume_at(store, incident, 6)
+    assert snap_compare(make_app(store, incident), terminal_size=size, run_before=keys("ctrl+r"))
 
 
 # -- the post-mortem round table ------------------------------------------------------

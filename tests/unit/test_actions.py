@@ -186,6 +186,13 @@ def test_duplicate_titles_match_one_row_each_and_a_bad_date_keeps_the_old_one() 
     assert edit.dropped == []
 
 
+def test_a_line_in_the_seeds_format_keeps_priority_and_due() -> None:
+    rows = [Row(1, "A", "x", "P0", "quick win", due="2026-12-04")]
+    assert read_back(rows, "## Quick Wins\n- [ ] A — @x\n").empty
+    edit = read_back(rows, "## Quick Wins\n- [ ] [P2] A — @y (due 2026-12-24)\n")
+    assert edit.changes[0].fields == {"owner": "y", "priority": "P2", "due": "2026-12-24"}
+
+
 def test_an_empty_tracker_drops_every_live_row() -> None:
     rows = [Row(1, "A"), Row(2, "B", status="dropped")]
     assert read_back(rows, TEMPLATE).dropped == [1]

@@ -179,6 +179,25 @@ def title_key(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
+def parse_task(text: str) -> NewAction:
+    """One line typed in INC-6's own format: "[P0] Title — @owner (due 2026-12-04)".
+
+    Only the title is required. Raises ValueError with a message fit to show the user.
+    """
+    tracker = parse_artifact("INC-6", f"## Quick Wins\n- [ ] {' '.join(text.split())}\n")
+    assert isinstance(tracker, ActionItemTracker)
+    if not tracker.quick_wins:
+        raise ValueError("an action item needs a title")
+    task = tracker.quick_wins[0]
+    due = _date_or_none(task.due)
+    if task.due and due is None:
+        raise ValueError(f"due {task.due!r} is not a date like 2026-12-04")
+    return NewAction(
+        title=clean_title(task.action), owner=task.owner, priority=task.priority,
+        horizon=HORIZON_OF_PRIORITY.get(task.priority or ""), due=due,
+    )
+
+
 # -- INC-5 → rows ---------------------------------------------------------------------
 
 
@@ -252,7 +271,9 @@ def read_back(items: Sequence[StoredAction], markdown: str) -> TrackerEdit:
     """What a hand edit of INC-6 changes in the rows.
 
     A line matches the first unmatched row with the same title (a live row before
-    a dropped one); the line's section, owner, priority, due date and box win. A
+    a dropped one); the line's section, owner and box win, and its priority and
+    due date when it has them (the seed's lines carry neither: clear those in the
+    table). A
     line matching no row is a new row; a live row with no line is dropped (never
     deleted: the table still shows it, and `x` brings it back).
     """
@@ -292,11 +313,9 @@ def _changed_fields(item: StoredAction, task: TrackedAction, horizon: str) -> di
         fields["horizon"] = horizon
     if handle(item.owner) != task.owner:
         fields["owner"] = task.owner
-    if item.priority != task.priority:
-        fields["priority"] = task.priority
-    due = _date_or_none(task.due)
-    if task.due and due is None:
-        due = item.due  # an unreadable date typed by hand: keep the one we have
+    if task.priority and item.priority != task.priority:
+        fields["priority"] = task.priority  # no "[P1]" is the seed's own format: keep ours
+    due = _date_or_none(task.due) or item.due  # none, or unreadable: keep the one we have
     if item.due != due:
         fields["due"] = due
     if task.done and item.status != "done":

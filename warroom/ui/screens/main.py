@@ -66,6 +66,10 @@ class WarRoomScreen(
         Binding("f2", "inputs", "Inputs", id="inputs"),
         Binding("f3", "toggle_guide", "Guide", id="toggle_guide"),
         Binding("f5", "history", "Versions", id="history"),
+        # Hidden in the footer (full at 120 columns); help and the palette list it. Not f6:
+        # the editor's TextArea has it ("select line").
+        Binding("ctrl+r", "action_items", "Action items", id="action_items", priority=True,
+                show=False),
         Binding("ctrl+f", "round_table", "Round table", id="round_table", priority=True,
                 show=False),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
@@ -366,6 +370,19 @@ class WarRoomScreen(
 
         self.app.push_screen(NoteDialog(), add)
 
+    def action_action_items(self) -> None:
+        """The action item table; it regenerates INC-6, so the editor reloads after it."""
+        from warroom.ui.screens.actions import ActionItemsScreen
+
+        self.flush_pending()
+        base = self.base_version if self.spec.artifact.code == "INC-6" else None
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.open_phase(self.phase)
+
+        self.app.push_screen(ActionItemsScreen(self.incident_id, base_version=base), closed)
+
     def action_export(self) -> None:
         from warroom.export.postmortem import render_postmortem
 
@@ -408,6 +425,10 @@ class WarRoomScreen(
         )
         yield SystemCommand(
             "Add log source", "Follow a file, a glob or a command", self.action_add_source
+        )
+        yield SystemCommand(
+            "Action items", "The INC-6 table: owners, priorities, due dates (ctrl+r)",
+            self.action_action_items,
         )
         yield from self.round_table_commands()
         yield SystemCommand(
