@@ -1,5 +1,5 @@
 """Allow `python -m warroom`."""
 
-from warroom.cli import main
+from warroom.entry import main
 
 raise SystemExit(main())

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from warroom import __version__, cli_actions
+from warroom import cli_actions
+from warroom.cli_tail import TailUsageError, add_tail_arguments, run_tail
 from warroom.clock import iso, parse_when
 from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, summary_lines
 from warroom.core.milestones import as_json as milestones_json
@@ -91,9 +92,21 @@ def _milestone_kind(text: str) -> MilestoneKind:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+class _VersionAction(argparse.Action):
+    """--version, computing the version only when asked (it costs an import)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
+        import warroom
+
+        parser.exit(0, f"warroom {warroom.__version__}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="warroom", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--db", type=Path, help="database file (default: WARROOM_DB or the user data dir)"
     )
@@ -243,19 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=float, default=1.0, help="how fast the outage unfolds")
 
     p = sub.add_parser("tail", help="follow logs full screen (the timeline panel alone)")
-    p.add_argument("sources", nargs="*", metavar="PATH_OR_GLOB", help="log files or globs")
-    p.add_argument(
-        "--cmd",
-        action="append",
-        default=[],
-        metavar="COMMAND",
-        help="a command whose output to follow (repeatable)",
-    )
+    add_tail_arguments(p)
     p.add_argument("--incident", type=_incident_id, help="pin lines into this incident")
-    p.add_argument("--lines", type=int, default=100_000, help="lines held in memory")
-    p.add_argument(
-        "--poll", action="store_true", help="poll files instead of waiting for change events (NFS)"
-    )
 
     p = sub.add_parser("parse", help="print each log line's time and level as JSON lines")
     p.add_argument("file", type=Path)
@@ -666,31 +668,11 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    if not args.sources and not args.cmd:
-        raise UsageError("give at least one log file, glob or --cmd COMMAND to follow")
-    if args.lines < 100:
-        raise UsageError("--lines must be at least 100")
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise UsageError("warroom tail needs a terminal; for a pipe use `tail -F`")
-    from warroom.ui.tail_app import TailApp
-
-    store = Store.open(args.db, shared=args.shared) if args.incident is not None else None
-    try:
-        if store is not None:
-            store.incident(args.incident)
-        TailApp(
-            [str(Path(p).expanduser()) for p in args.sources],
-            args.cmd,
-            store=store,
-            incident_id=args.incident,
-            actor=actor(),
-            buffer_size=args.lines,
-            force_polling=args.poll,
-        ).run()
-    finally:
-        if store is not None:
-            store.close()
-    return 0
+    if args.incident is None:
+        return run_tail(args)
+    with Store.open(args.db, shared=args.shared) as store:
+        store.incident(args.incident)
+        return run_tail(args, store=store, actor=actor())
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -709,7 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run, and turn every expected failure into one line and status 2."""
     try:
         return run(argv)
-    except (UsageError, StoreError, TransitionError, WorkflowError) as exc:
+    except (UsageError, TailUsageError, StoreError, TransitionError, WorkflowError) as exc:
         print(f"warroom: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

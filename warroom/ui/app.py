@@ -14,6 +14,7 @@ from textual.screen import Screen
 from warroom.clock import Clock, SystemClock
 from warroom.resources import data_dir
 from warroom.store.store import Store
+from warroom.ui.gc_tuning import restore_gc, tune_gc
 
 
 class WarroomApp(App[None]):
@@ -50,6 +51,7 @@ class WarroomApp(App[None]):
         self._flushers: list[Callable[[], None]] = []
 
     def on_mount(self) -> None:
+        tune_gc()
         if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") in ("xterm", "linux"):
             self.theme = "ansi-dark"  # reads well on 16 colours and with NO_COLOR
         self._install_signal_handlers()
@@ -130,3 +132,4 @@ class WarroomApp(App[None]):
 
     def on_unmount(self) -> None:
         self.flush()
+        restore_gc()

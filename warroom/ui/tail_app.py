@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -9,11 +11,14 @@ from textual.widgets import Footer
 
 from warroom.clock import Clock, SystemClock
 from warroom.resources import data_dir
-from warroom.store.store import Store
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.sources import TailOptions
+from warroom.ui.gc_tuning import restore_gc, tune_gc
 from warroom.ui.widgets.log_view import LogView
 from warroom.ui.widgets.timeline_panel import TimelinePanel
+
+if TYPE_CHECKING:
+    from warroom.store.store import Store
 
 
 class TailApp(App[None]):
@@ -52,6 +57,7 @@ class TailApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        tune_gc()
         for path in self.paths:
             self.engine.add_path(path)
         for command in self.commands:
@@ -62,6 +68,7 @@ class TailApp(App[None]):
 
     def on_unmount(self) -> None:
         self.engine.close(timeout=2)
+        restore_gc()
 
     @on(LogView.PinRequested)
     def _pin(self, event: LogView.PinRequested) -> None:

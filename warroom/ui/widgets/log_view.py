@@ -150,7 +150,7 @@ class LogView(ScrollView, can_focus=True):
         self.pinned: set[int] = set()
         self.dropped = 0
         self._width = 0
-        self._cache: LRUCache[tuple[int, int, bool, bool, int], Strip] = LRUCache(2000)
+        self._cache: LRUCache[tuple[int, int, bool, bool, int], Strip] = LRUCache(512)
         self._generation = 0  # bumps when filter/search change, invalidating cached rows
         self._tag_styles: dict[str, Style] = {}
 
@@ -178,8 +178,11 @@ class LogView(ScrollView, can_focus=True):
         if not new:
             return
         self._all.extend(new)
-        accepts = self.filter.accepts
-        self._view.extend(r for r in new if accepts(r))
+        if self.filter.pattern is None and self.filter.min_level is None:
+            self._view.extend(new)  # no filter: no per-line check on the hot path
+        else:
+            accepts = self.filter.accepts
+            self._view.extend(r for r in new if accepts(r))
         excess = len(self._all) - self.max_lines
         if excess > self.max_lines // 10:  # trim in chunks: amortised O(1) per line
             cut = self._all[excess].seq
@@ -192,7 +195,7 @@ class LogView(ScrollView, can_focus=True):
         self._resize()
         if self.following:
             self.cursor = max(0, len(self._view) - 1)
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.post_message(self.StateChanged())
 
     def count_missed(self, missed: int) -> None:
@@ -208,7 +211,7 @@ class LogView(ScrollView, can_focus=True):
         self._resize()
         if self.following or current is None:
             self.cursor = max(0, len(self._view) - 1)
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         else:  # stay near the line that was under the cursor
             self.cursor = next(
                 (i for i, r in enumerate(self._view) if r.seq >= current.seq),
@@ -338,7 +341,7 @@ class LogView(ScrollView, can_focus=True):
         """Resume following: jump to the newest line and stay there."""
         self.following = True
         self.cursor = max(0, len(self._view) - 1)
-        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         self.refresh()
         self.post_message(self.StateChanged())
 

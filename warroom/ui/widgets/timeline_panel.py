@@ -37,6 +37,8 @@ STATE_STYLE = {
     SourceState.STOPPED: "dim",
 }
 FRAME = 1 / 60
+# Longest wait for the sources' backlogs before showing them (each source's first
+# report comes with its backlog, so the wait usually ends as soon as all reported).
 BACKLOG_WINDOW = 0.25  # seconds
 MIN_LEVELS: tuple[str | None, ...] = (None, "debug", "info", "warning", "error")
 
@@ -119,7 +121,9 @@ class TimelinePanel(Vertical):
 
     def _flush_backlog(self) -> None:
         """Each source's last lines arrive one source after another: interleave them by time."""
-        records, self._backlog = self._backlog or [], None
+        if self._backlog is None:
+            return
+        records, self._backlog = self._backlog, None
         records.sort(key=lambda r: (r.ts or r.received).timestamp())
         self.view.add_records(records)
         self._drain()
@@ -133,6 +137,9 @@ class TimelinePanel(Vertical):
             batch.records = []
         for event in batch.events:
             self._states[event.source_id] = event
+        if self._backlog is not None and self.engine.sources.keys() <= self._states.keys():
+            self._flush_backlog()  # every source has read its backlog: no need to wait
+            return
         view = self.view
         if batch.missed:
             view.count_missed(batch.missed)
