@@ -101,7 +101,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
         import warroom
 
-        parser.exit(0, f"warroom {warroom.__version__}\n")
+        print(f"warroom {warroom.__version__}")
+        parser.exit(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
