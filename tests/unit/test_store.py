@@ -262,6 +262,7 @@ def test_decision_is_recorded_and_unlocks(store: Store, clock: FixedClock) -> No
     assert decisions[1].checks == {1: False, 2: False, 3: False}
     assert decisions[1].decided_at == T0.replace(minute=5)
     assert store.machine(incident.id).state(2) is PhaseState.ACTIVE
+    assert store.incident(incident.id).last_phase == 2  # the war room reopens on the new phase
     texts = [e.text for e in store.events(incident.id)]
     assert "INC-1 Revise by rita: impact?" in texts
     assert "INC-1 Approved by rita" in texts

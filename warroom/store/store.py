@@ -306,6 +306,8 @@ class Store:
             self.db["phase_states"].update(
                 (incident_id, change.phase), {"state": change.after.value, "updated_at": _ts(now)}
             )
+            if change.before is PhaseState.LOCKED:  # the work moves on: reopen there
+                self.db["incidents"].update(incident_id, {"last_phase": change.phase})
         decision = transition.decision
         if decision is not None:
             latest = self.latest_artifact(incident_id, decision.phase)

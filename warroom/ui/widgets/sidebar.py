@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -25,6 +26,12 @@ STATE_MARKS: dict[PhaseState, tuple[str, str]] = {
 
 class PhaseSidebar(OptionList):
     """Lists the phases; highlighting one asks the screen to open it."""
+
+    # ctrl+b then a digit: two keys that work in every terminal (alt+digit does not).
+    BINDINGS = [
+        Binding(str(n), f"jump({n})", f"Phase {n}", id=f"sidebar_phase_{n}", show=False)
+        for n in range(1, 10)
+    ]
 
     class Selected(Message):
         """The user moved to a phase."""
@@ -48,6 +55,10 @@ class PhaseSidebar(OptionList):
         self.add_options([Option(self._label(p), id=str(p.number)) for p in phases])
         self.highlighted = selected - 1
         self._silent = False
+
+    def action_jump(self, number: int) -> None:
+        if 1 <= number <= len(self._phases):
+            self.highlighted = number - 1
 
     def _label(self, phase: PhaseView) -> Text:
         mark, style = STATE_MARKS[phase.state]
