@@ -242,12 +242,14 @@ async def test_overdue_stakeholder_update_turns_the_header_red_and_rings(store: 
         assert any("is due now" in n.message for n in app._notifications)
 
 
-async def test_ctrl_b_then_a_digit_opens_that_phase(store: Store) -> None:
+async def test_f9_then_a_digit_opens_that_phase(store: Store) -> None:
     incident = store.create_incident("x", actor="ana")
     app = make_app(store, incident.id)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+b", "4")
+        await pilot.press("f9")
+        await pilot.pause()  # focus moves to the phase list
+        await pilot.press("4")
         await pilot.pause()
         assert app.screen.phase == 4
         assert app.screen.query_one("#editor-text", TextArea).read_only  # locked, shown

@@ -76,7 +76,10 @@ class WarRoomScreen(
         Binding("alt+m", "milestone", "Milestone", id="milestone", priority=True, show=False),
         Binding("ctrl+l", "add_source", "Add log", id="add_source", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
-        Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
+        # f9, not ctrl+b: ctrl+b is tmux's prefix key, and responders run inside tmux.
+        Binding("f9", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
+        Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar_b", priority=True,
+                show=False),
         Binding("ctrl+e", "focus_editor", "Editor", id="focus_editor", show=False),
         *[
             Binding(f"alt+{n}", f"goto({n})", f"Phase {n}", id=f"goto_{n}", show=False)

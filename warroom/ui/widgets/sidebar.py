@@ -27,7 +27,7 @@ STATE_MARKS: dict[PhaseState, tuple[str, str]] = {
 class PhaseSidebar(OptionList):
     """Lists the phases; highlighting one asks the screen to open it."""
 
-    # ctrl+b then a digit: two keys that work in every terminal (alt+digit does not).
+    # f9 then a digit: two keys that work in every terminal (alt+digit does not).
     BINDINGS = [
         Binding(str(n), f"jump({n})", f"Phase {n}", id=f"sidebar_phase_{n}", show=False)
         for n in range(1, 10)
