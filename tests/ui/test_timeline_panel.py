@@ -93,6 +93,26 @@ async def test_follow_pause_filter_level_search(log: Path) -> None:
         assert view.current.text.endswith("request 2 ok")
 
 
+async def test_typing_narrows_and_backspace_widens_the_filter(log: Path) -> None:
+    app = TailApp([str(log)], [], force_polling=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(LogView)
+        await wait_for(pilot, lambda: view.held == 10)
+        await pilot.press("slash", *"REQUEST")  # case does not matter
+        assert view.shown == 10
+        await pilot.press("space", "3")
+        assert view.shown == 1
+        assert view.current.text.endswith("request 3 ok")
+        await pilot.press("backspace", "backspace", "backspace")  # "REQUES": all again
+        assert view.shown == 10
+        write_log(log, ["2026-11-27T14:00:00Z ERROR request 10 failed", "2026-11-27T14:00:01Z x"])
+        await wait_for(pilot, lambda: view.held == 12)
+        assert view.shown == 11  # new lines pass through the same filter
+        await pilot.press("escape", "l", "l", "l", "l")  # ≥ error, on top of the text
+        assert view.shown == 1
+        assert view.current.text.endswith("request 10 failed")
+
+
 async def test_pin_copies_the_whole_line_with_its_provenance(tmp_path: Path, log: Path) -> None:
     store = Store.open(tmp_path / "pin.db", clock=FixedClock(T0))
     incident = store.create_incident("x", actor="ana")

@@ -22,10 +22,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from warroom.timeline.filter import LineFilter
 from warroom.timeline.records import LogRecord
 
-LEVELS = ("trace", "debug", "info", "notice", "warning", "error", "critical")
-LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
+__all__ = ["LineFilter", "LogView"]
+
 LEVEL_LABEL = {
     "trace": "TRACE",
     "debug": "DEBUG",
@@ -60,45 +61,6 @@ DIM = Style(dim=True)
 MATCH = Style(reverse=True, bold=True)
 CURSOR = Style(reverse=True)
 PIN = Style(color="yellow", bold=True)
-
-
-class LineFilter:
-    """What the view shows: a text or /regex/ and a minimum level."""
-
-    def __init__(self, text: str = "", min_level: str | None = None) -> None:
-        self.text = text
-        self.min_level = min_level
-        self.error: str | None = None
-        self.pattern = self._compile(text)
-
-    def _compile(self, text: str) -> re.Pattern[str] | None:
-        if not text:
-            return None
-        if len(text) > 1 and text.startswith("/") and text.endswith("/"):
-            try:
-                return re.compile(text[1:-1], re.IGNORECASE)
-            except re.error as exc:
-                self.error = f"bad regex: {exc}"
-                return re.compile(re.escape(text), re.IGNORECASE)
-        return re.compile(re.escape(text), re.IGNORECASE)
-
-    def accepts(self, record: LogRecord) -> bool:
-        if self.min_level is not None:
-            rank = LEVEL_RANK.get(record.level or "", -1)
-            if rank < LEVEL_RANK[self.min_level]:
-                return False
-        return self.pattern is None or self.pattern.search(record.text) is not None
-
-    def describe(self) -> str:
-        parts = []
-        if self.text:
-            parts.append(f"filter {self.text}")
-        if self.min_level:
-            parts.append(f"≥{self.min_level}")
-        return ", ".join(parts)
-
-
-
 
 
 def _clock(ts: datetime | None, received: datetime) -> tuple[str, Style | None]:
@@ -178,11 +140,7 @@ class LogView(ScrollView, can_focus=True):
         if not new:
             return
         self._all.extend(new)
-        if self.filter.pattern is None and self.filter.min_level is None:
-            self._view.extend(new)  # no filter: no per-line check on the hot path
-        else:
-            accepts = self.filter.accepts
-            self._view.extend(r for r in new if accepts(r))
+        self._view.extend(new if self.filter.empty else self.filter.select(new))
         excess = len(self._all) - self.max_lines
         if excess > self.max_lines // 10:  # trim in chunks: amortised O(1) per line
             cut = self._all[excess].seq
@@ -204,8 +162,9 @@ class LogView(ScrollView, can_focus=True):
 
     def set_filter(self, flt: LineFilter) -> None:
         current = self._view[self.cursor] if self._view else None
+        # Typing one more character or raising the level only looks at what is shown.
+        self._view = flt.select(self._view if flt.narrows(self.filter) else self._all)
         self.filter = flt
-        self._view = [r for r in self._all if flt.accepts(r)]
         self._generation += 1
         self._cache.clear()
         self._resize()
