@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from warroom import cli_actions
-from warroom.cli_tail import TailUsageError, add_tail_arguments, run_tail
+from warroom import cli_actions, cli_config
+from warroom.cli_tail import TailUsageError, add_tail_arguments, checked_keymap, run_tail
 from warroom.clock import iso, parse_when
+from warroom.config import ConfigError, Settings, load_settings
 from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, summary_lines
 from warroom.core.milestones import as_json as milestones_json
 from warroom.core.models import EventKind, Severity, Status
@@ -44,9 +45,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def actor() -> str:
-    """Who is at the keyboard: WARROOM_USER, else the login name."""
-    name = os.environ.get("WARROOM_USER")
+def actor(settings: Settings | None = None) -> str:
+    """Who is at the keyboard: WARROOM_USER, else the config's user, else the login name."""
+    name = os.environ.get("WARROOM_USER") or (settings.user if settings else None)
     if name:
         return name
     try:
@@ -109,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="warroom", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
-        "--db", type=Path, help="database file (default: WARROOM_DB or the user data dir)"
+        "--db",
+        type=Path,
+        help="database file (default: WARROOM_DB, the config file's, or one in the user data dir)",
     )
     parser.add_argument(
         "--shared",
@@ -235,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the bundle (- for stdin)")
 
     cli_actions.add_parser(sub)
+    cli_config.add_parser(sub)
 
     p = sub.add_parser("open", help="open an incident in the full-screen war room")
     p.add_argument("id", type=_incident_id)
@@ -279,7 +283,7 @@ def cmd_new(store: Store, args: argparse.Namespace) -> int:
     if not args.title:
         raise UsageError("give the incident a TITLE, or --from-alert FILE to take it from an alert")
     incident = store.create_incident(
-        args.title, severity=args.severity, detected_at=args.detected_at, actor=actor()
+        args.title, severity=args.severity, detected_at=args.detected_at, actor=actor(args.settings)
     )
     print(incident.id)
     print(
@@ -309,7 +313,7 @@ def _new_from_alert(store: Store, args: argparse.Namespace) -> int:
     except AlertError as exc:
         raise UsageError(f"{name}: {exc}") from None
     incident = declare_from_alert(
-        store, alert, actor=actor(), title=args.title, severity=args.severity,
+        store, alert, actor=actor(args.settings), title=args.title, severity=args.severity,
         detected_at=args.detected_at,
     )
     print(incident.id)
@@ -483,8 +487,9 @@ def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
     latest = store.latest_artifact(args.id, phase)
     base = latest.version if latest else 0
     body = _read_source(args.source) if args.source else _edit(store.artifact_text(args.id, phase))
-    result = store.save_artifact(args.id, phase, body, actor=actor(), base_version=base)
-    cli_actions.sync_saved(store, args.id, code, actor())
+    who = actor(args.settings)
+    result = store.save_artifact(args.id, phase, body, actor=who, base_version=base)
+    cli_actions.sync_saved(store, args.id, code, who)
     if not result.created:
         print(f"{code} unchanged (v{result.version.version})", file=sys.stderr)
     elif result.conflict:
@@ -514,29 +519,29 @@ def cmd_gate(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_complete(store: Store, args: argparse.Namespace) -> int:
-    print(store.complete(args.id, _phase(store, args.phase), actor=actor()).summary)
+    print(store.complete(args.id, _phase(store, args.phase), actor=actor(args.settings)).summary)
     return 0
 
 
 def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
     book, kind = Milestones(store), args.kind
     if args.clear:
-        if not book.clear(args.id, kind, actor=actor()):
+        if not book.clear(args.id, kind, actor=actor(args.settings)):
             print(f"{kind} was not set; nothing to clear", file=sys.stderr)
     elif args.event is not None:
-        book.set_from_event(args.id, kind, args.event, actor=actor())
+        book.set_from_event(args.id, kind, args.event, actor=actor(args.settings))
         skew = clock_skew(store.event(args.event))
         if skew is not None:
             print(f"note: entry #{args.event} was {describe_skew(skew)}", file=sys.stderr)
     else:
-        book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor())
+        book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor(args.settings))
     for line in summary_lines(book.all(args.id)):
         print(line)
     return 0
 
 
 def cmd_note(store: Store, args: argparse.Namespace) -> int:
-    event = store.add_event(args.id, EventKind.NOTE, args.text, actor=actor())
+    event = store.add_event(args.id, EventKind.NOTE, args.text, actor=actor(args.settings))
     print(f"noted at {iso(event.occurred_at)}")
     return 0
 
@@ -550,7 +555,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     suffix = args.output.suffix.lower() if args.output else ""
     fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "markdown")
     try:
-        patterns = compile_patterns(args.redact_pattern)
+        patterns = compile_patterns([*args.settings.export.redact_patterns, *args.redact_pattern])
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.output is not None:
@@ -561,7 +566,8 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
         if fmt != "json":
             path = str(args.output.expanduser().absolute())
-            print(record_document_path(store, args.id, path, actor=actor()), file=sys.stderr)
+            recorded = record_document_path(store, args.id, path, actor=actor(args.settings))
+            print(recorded, file=sys.stderr)
     if fmt == "json":
         bundle, counts = export_bundle(store, args.id), None
         if not args.no_redact:
@@ -614,14 +620,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_app(store: Store, incident_id: int | None) -> int:
+def _run_app(store: Store, args: argparse.Namespace, incident_id: int | None) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError(
             "the war room needs a terminal; for scripts use the subcommands (warroom --help)"
         )
     from warroom.ui.app import WarroomApp
 
-    WarroomApp(store, actor=actor(), incident_id=incident_id).run()
+    WarroomApp(store, actor=actor(args.settings), incident_id=incident_id,
+               settings=args.settings, keymap=args.keymap).run()
     return 0
 
 
@@ -633,7 +640,7 @@ def cmd_open(store: Store, args: argparse.Namespace) -> int:
         store.add_log_source(args.id, kind, path)
     for command in args.cmd:
         store.add_log_source(args.id, "cmd", command)
-    return _run_app(store, args.id)
+    return _run_app(store, args, args.id)
 
 
 def cmd_demo(store: Store, args: argparse.Namespace) -> int:
@@ -641,12 +648,12 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the demo needs a terminal; run it in a terminal window")
-    incident_id = create_demo_incident(store, actor=actor())
+    incident_id = create_demo_incident(store, actor=actor(args.settings))
     writer = DemoWriter(speed=args.speed).start()
     try:
         for path in writer.paths.values():
             store.add_log_source(incident_id, "file", str(path))
-        return _run_app(store, incident_id)
+        return _run_app(store, args, incident_id)
     finally:
         writer.stop()
 
@@ -668,23 +675,35 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
 }
 
 
+def _db_path(args: argparse.Namespace) -> Path | None:
+    """--db, else WARROOM_DB, else the config's database; None is the user data dir."""
+    if args.db is not None or os.environ.get("WARROOM_DB"):
+        return args.db
+    return args.settings.database_path
+
+
 def cmd_tail(args: argparse.Namespace) -> int:
     if args.incident is None:
-        return run_tail(args)
-    with Store.open(args.db, shared=args.shared) as store:
+        return run_tail(args, args.settings)
+    with Store.open(_db_path(args), shared=args.shared) as store:
         store.incident(args.incident)
-        return run_tail(args, store=store, actor=actor())
+        return run_tail(args, args.settings, store=store, actor=actor(args.settings))
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
+    if args.command == "config":
+        return cli_config.cmd_config(args)
+    args.settings = load_settings()
     if args.command == "tail":
         return cmd_tail(args)
-    with Store.open(args.db, shared=args.shared) as store:
+    if args.command in (None, "open", "demo"):  # refused before anything is created
+        args.keymap = checked_keymap(args.settings)
+    with Store.open(_db_path(args), shared=args.shared) as store:
         if args.command is None:
-            return _run_app(store, None)
+            return _run_app(store, args, None)
         return COMMANDS[args.command](store, args)
 
 
@@ -692,7 +711,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run, and turn every expected failure into one line and status 2."""
     try:
         return run(argv)
-    except (UsageError, TailUsageError, StoreError, TransitionError, WorkflowError) as exc:
+    except (UsageError, TailUsageError, ConfigError, StoreError, TransitionError,
+            WorkflowError) as exc:
         print(f"warroom: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -12,9 +12,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from warroom.clock import Clock, SystemClock
+from warroom.config import Settings
 from warroom.resources import data_dir
 from warroom.store.store import Store
 from warroom.ui.gc_tuning import restore_gc, tune_gc
+from warroom.ui.look import apply_look
 
 
 class WarroomApp(App[None]):
@@ -39,8 +41,12 @@ class WarroomApp(App[None]):
         incident_id: int | None = None,
         autosave_delay: float | None = None,
         watch: bool = True,
+        settings: Settings | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings or Settings()
+        self.keymap = keymap or {}
         self.store = store
         self.actor = actor
         self.clock = clock or SystemClock()
@@ -52,8 +58,7 @@ class WarroomApp(App[None]):
 
     def on_mount(self) -> None:
         tune_gc()
-        if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") in ("xterm", "linux"):
-            self.theme = "ansi-dark"  # reads well on 16 colours and with NO_COLOR
+        apply_look(self, self.settings, self.keymap)
         self._install_signal_handlers()
         if self.start_incident is not None:
             self.open_incident(self.start_incident)

@@ -10,10 +10,12 @@ from textual.binding import Binding
 from textual.widgets import Footer
 
 from warroom.clock import Clock, SystemClock
+from warroom.config import Settings
 from warroom.resources import data_dir
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.sources import TailOptions
 from warroom.ui.gc_tuning import restore_gc, tune_gc
+from warroom.ui.look import apply_look
 from warroom.ui.widgets.log_view import LogView
 from warroom.ui.widgets.timeline_panel import TimelinePanel
 
@@ -38,18 +40,27 @@ class TailApp(App[None]):
         incident_id: int | None = None,
         actor: str = "",
         clock: Clock | None = None,
-        buffer_size: int = 100_000,
+        buffer_size: int | None = None,
         force_polling: bool = False,
+        settings: Settings | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.paths, self.commands = paths, commands
         self.store, self.incident_id, self.actor = store, incident_id, actor
         self.clock = clock or SystemClock()
-        self.buffer_size = buffer_size
+        self.settings = settings or Settings()
+        self.keymap = keymap or {}
+        timeline = self.settings.timeline
+        self.buffer_size = buffer_size or timeline.lines
         self.engine = TailEngine(
             clock=self.clock,
-            buffer_size=buffer_size,
-            options=TailOptions(force_polling=force_polling),
+            buffer_size=self.buffer_size,
+            options=TailOptions(
+                force_polling=force_polling or timeline.poll,
+                backlog=timeline.backlog,
+                poll_interval=timeline.poll_interval,
+            ),
         )
 
     def compose(self) -> ComposeResult:
@@ -58,6 +69,7 @@ class TailApp(App[None]):
 
     def on_mount(self) -> None:
         tune_gc()
+        apply_look(self, self.settings, self.keymap)
         for path in self.paths:
             self.engine.add_path(path)
         for command in self.commands:

@@ -116,7 +116,7 @@ class WarRoomScreen(
             yield GuidePanel(id="guide")
             yield RoundTable(id="round-table")
         with Vertical(id="timeline"):
-            yield TimelinePanel(id="timeline-panel")
+            yield TimelinePanel(max_lines=self.wapp.settings.timeline.lines, id="timeline-panel")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from warroom.core.evidence import insert_timeline
 from warroom.core.models import EventKind
 from warroom.timeline.engine import TailEngine
+from warroom.timeline.sources import TailOptions
 from warroom.ui.screens.prompt import PromptDialog
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.log_view import LogView
@@ -36,10 +37,16 @@ class TimelineActions(_Base):
         self.query_one("#timeline").display = bool(sources)
         if not sources or not self.wapp.watch:
             return
-        self.engine = TailEngine(clock=self.wapp.clock)
+        self.engine = self._new_engine()
         for source in sources:
             self._follow(source.kind, source.spec)
         panel.attach(self.engine)
+
+    def _new_engine(self) -> TailEngine:
+        timeline = self.wapp.settings.timeline
+        options = TailOptions(force_polling=timeline.poll, backlog=timeline.backlog,
+                              poll_interval=timeline.poll_interval)
+        return TailEngine(clock=self.wapp.clock, buffer_size=timeline.lines, options=options)
 
     def _follow(self, kind: str, spec: str) -> None:
         assert self.engine is not None
@@ -60,7 +67,7 @@ class TimelineActions(_Base):
             self.wapp.store.add_log_source(self.incident_id, kind, spec)
             if self.engine is None:
                 panel = self.query_one(TimelinePanel)
-                self.engine = TailEngine(clock=self.wapp.clock)
+                self.engine = self._new_engine()
                 self._follow(kind, spec)
                 panel.attach(self.engine)
             else:
