@@ -34,3 +34,17 @@ def test_module_does_not_import_textual(module: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"{module} pulls in textual: {out}"
+
+
+def test_the_tail_fast_path_loads_neither_the_store_nor_the_models() -> None:
+    """`warroom tail FILE` must open fast: no store, no core models, no pydantic (~70 ms)."""
+    code = (
+        "import sys, warroom.entry, warroom.cli.logs, warroom.config\n"
+        "warroom.config.load_settings()\n"
+        "heavy = ('warroom.store', 'warroom.core', 'pydantic', 'sqlite_utils')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(heavy))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""

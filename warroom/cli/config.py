@@ -1,22 +1,22 @@
 """`warroom config`: where the settings file is, what is in effect, and every remappable key.
 
-Kept out of warroom/cli.py (which only registers it). Its output is a valid
-config file: `warroom config > "$(warroom config --path)"` starts one.
+Its output is a valid config file: `warroom config > "$(warroom config --path)"`
+starts one.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
+from warroom.cli.common import Subparsers
 from warroom.config import config_path, dump_toml, load_settings
 
 
-def add_parser(sub: Any) -> None:
-    """Register `config` on the CLI's subparsers."""
+def add_parsers(sub: Subparsers) -> None:
     p = sub.add_parser(
         "config", help="print the settings in effect (a config file), its path, or the keys"
     )
+    p.set_defaults(run=cmd_config)
     what = p.add_mutually_exclusive_group()
     what.add_argument("--path", action="store_true", help="only the config file's path")
     what.add_argument(

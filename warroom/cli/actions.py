@@ -1,7 +1,7 @@
 """`warroom actions`: action items across incidents, so follow-up survives the incident.
 
-Kept out of warroom/cli.py (which only registers it) because the listing is its
-own small report: filters, a text table for people and JSON for scripts.
+The listing is its own small report: filters, a text table for people and
+JSON for scripts.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ import json
 import sys
 from typing import Any
 
+from warroom.cli.common import Subparsers
 from warroom.clock import iso
 from warroom.store.actions import ListedAction, list_actions, sync_latest
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 
 
-def add_parser(sub: Any) -> None:
-    """Register `actions` on the CLI's subparsers."""
+def add_parsers(sub: Subparsers) -> None:
     p = sub.add_parser("actions", help="list action items across incidents (INC-6 follow-up)")
+    p.set_defaults(run=cmd_actions)
     p.add_argument("--open", action="store_true", help="only open and in-progress items")
     p.add_argument("--owner", metavar="NAME", help="only this owner (name or @handle, any case)")
     p.add_argument("--json", action="store_true")

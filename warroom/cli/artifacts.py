@@ -1,0 +1,117 @@
+"""Artifacts and gates: print or save an artifact (a file, stdin, $EDITOR), decide, complete."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from warroom.cli.actions import sync_saved
+from warroom.cli.common import Subparsers, UsageError, actor, incident_id, phase_number, read_source
+from warroom.core.state import Verdict
+from warroom.store.store import Store
+
+
+def add_parsers(sub: Subparsers) -> None:
+    p = sub.add_parser("artifact", help="print an artifact, or save a new version of it")
+    p.set_defaults(run=cmd_artifact)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("phase", help="artifact code (INC-1), phase number or name")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--from", dest="source", help="save FILE (or - for stdin) as a new version")
+    group.add_argument("--edit", action="store_true", help="edit in $EDITOR, save on exit")
+
+    p = sub.add_parser("gate", help="decide a gate: approve or send back")
+    p.set_defaults(run=cmd_gate)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("phase")
+    verdict = p.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true")
+    verdict.add_argument(
+        "--revise",
+        action="store_true",
+        help="send back (Revise; for INC-2 'Mitigation insufficient'); needs --comment",
+    )
+    p.add_argument("--reviewer", required=True)
+    p.add_argument("--comment", default="")
+    p.add_argument(
+        "--criterion",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="a criterion the reviewer ticked (repeatable)",
+    )
+
+    p = sub.add_parser("complete", help="complete an ungated phase (INC-3, INC-6)")
+    p.set_defaults(run=cmd_complete)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("phase")
+
+
+def _edit(text: str) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as tmp:
+        tmp.write(text)
+    try:
+        result = subprocess.run([*editor.split(), tmp.name], check=False)
+        if result.returncode != 0:
+            raise UsageError(f"{editor} exited with status {result.returncode}; nothing saved")
+        return Path(tmp.name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"editor {editor!r} not found; set EDITOR") from None
+    finally:
+        os.unlink(tmp.name)
+
+
+def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
+    store.incident(args.id)
+    phase = phase_number(store, args.phase)
+    code = store.workflow.phase(phase).artifact.code
+    if not args.source and not args.edit:
+        sys.stdout.write(store.artifact_text(args.id, phase))
+        return 0
+    refusal = store.machine(args.id).edit_refusal(phase)
+    if refusal:
+        raise UsageError(refusal)
+    latest = store.latest_artifact(args.id, phase)
+    base = latest.version if latest else 0
+    body = read_source(args.source) if args.source else _edit(store.artifact_text(args.id, phase))
+    who = actor(args.settings)
+    result = store.save_artifact(args.id, phase, body, actor=who, base_version=base)
+    sync_saved(store, args.id, code, who)
+    if not result.created:
+        print(f"{code} unchanged (v{result.version.version})", file=sys.stderr)
+    elif result.conflict:
+        print(
+            f"{code} saved as v{result.version.version}, but someone saved a newer version "
+            "while you edited: both are kept",
+            file=sys.stderr,
+        )
+    else:
+        print(f"{code} saved as v{result.version.version}", file=sys.stderr)
+    return 0
+
+
+def cmd_gate(store: Store, args: argparse.Namespace) -> int:
+    phase = phase_number(store, args.phase)
+    verdict = Verdict.APPROVE if args.approve else Verdict.SEND_BACK
+    transition = store.decide(
+        args.id,
+        phase,
+        verdict,
+        reviewer=args.reviewer,
+        criteria_ticked=args.criterion,
+        comment=args.comment,
+    )
+    print(transition.summary)
+    return 0
+
+
+def cmd_complete(store: Store, args: argparse.Namespace) -> int:
+    phase = phase_number(store, args.phase)
+    print(store.complete(args.id, phase, actor=actor(args.settings)).summary)
+    return 0

@@ -1,0 +1,99 @@
+"""Export (post-mortem as Markdown or HTML, a JSON bundle; secrets redacted) and import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from warroom.cli.common import Subparsers, UsageError, actor, incident_id, read_source
+from warroom.store.store import Store
+
+
+def add_parsers(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "export", help="write the post-mortem (Markdown or HTML) or a JSON bundle; secrets redacted"
+    )
+    p.set_defaults(run=cmd_export)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    p.add_argument(
+        "--format",
+        choices=("markdown", "html", "json"),
+        help="default: from the -o suffix (.html, .json), else markdown",
+    )
+    p.add_argument(
+        "--no-redact", action="store_true", help="keep secrets (tokens, keys, passwords) as is"
+    )
+    p.add_argument(
+        "--redact-pattern",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="also redact what REGEX matches (its first group, if it has one); repeatable",
+    )
+
+    p = sub.add_parser("import", help="load a JSON bundle from export; prints the new incident id")
+    p.set_defaults(run=cmd_import)
+    p.add_argument("file", help="the bundle (- for stdin)")
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from warroom.export.bundle import export_bundle, redact_bundle
+    from warroom.export.postmortem import export_postmortem, record_document_path
+    from warroom.export.redact import compile_patterns, describe
+
+    store.incident(args.id)
+    suffix = args.output.suffix.lower() if args.output else ""
+    fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "markdown")
+    try:
+        patterns = compile_patterns([*args.settings.export.redact_patterns, *args.redact_pattern])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.output is not None:
+        try:  # before INC-6 names the file: a path that cannot be written is never recorded
+            with args.output.open("a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        if fmt != "json":
+            path = str(args.output.expanduser().absolute())
+            recorded = record_document_path(store, args.id, path, actor=actor(args.settings))
+            print(recorded, file=sys.stderr)
+    if fmt == "json":
+        bundle, counts = export_bundle(store, args.id), None
+        if not args.no_redact:
+            bundle, counts = redact_bundle(bundle, patterns)
+        document = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    else:
+        document, counts = export_postmortem(
+            store, args.id, fmt=fmt, redact_secrets=not args.no_redact, extra_patterns=patterns
+        )
+    if args.output is None:
+        sys.stdout.write(document)
+    else:
+        try:
+            args.output.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
+    print(describe(counts) if not args.no_redact else "not redacted (--no-redact)", file=sys.stderr)
+    return 0
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from warroom.export.bundle import import_bundle
+
+    text = read_source(args.file)
+    try:
+        bundle = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(
+            f"{'stdin' if args.file == '-' else args.file} is not JSON ({exc}); "
+            "give a bundle from `warroom export ID --format json`"
+        ) from None
+    incident = store.incident(import_bundle(store, bundle))
+    print(incident.id)
+    print(f"imported {incident.ref} {incident.title} (uid {incident.uid})", file=sys.stderr)
+    return 0

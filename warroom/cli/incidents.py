@@ -1,0 +1,286 @@
+"""Incidents: declare (by hand or from an alert), list and search, status, notes, milestones."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from warroom.cli.common import (
+    Subparsers,
+    UsageError,
+    actor,
+    incident_id,
+    milestone_kind,
+    read_source,
+    severity,
+    status,
+    when,
+)
+from warroom.clock import iso
+from warroom.core.milestones import as_json as milestones_json
+from warroom.core.milestones import clock_skew, describe_skew, summary_lines
+from warroom.core.models import EventKind
+from warroom.store.milestones import Milestones
+from warroom.store.search import SearchHit, search_incidents
+from warroom.store.search_syntax import parse_bound, parse_search, query_terms
+from warroom.store.store import Store
+
+
+def add_parsers(sub: Subparsers) -> None:
+    p = sub.add_parser("new", help="declare an incident; prints its id on the first line")
+    p.set_defaults(run=cmd_new)
+    p.add_argument("title", nargs="?", help="optional with --from-alert (the alert's name)")
+    p.add_argument(
+        "--from-alert",
+        metavar="FILE",
+        help="an Alertmanager, Grafana or PagerDuty v3 webhook payload (JSON; - for stdin)",
+    )
+    p.add_argument("--severity", type=severity, help="critical, major or minor")
+    p.add_argument("--detected-at", type=when, help="ISO-8601 time of first detection")
+
+    p = sub.add_parser("list", help="list incidents; search them and filter")
+    p.set_defaults(run=cmd_list)
+    p.add_argument(
+        "query",
+        nargs="*",
+        metavar="QUERY",
+        help='words to find in titles, artifacts and timelines (prefixes, all must match); '
+        '"a phrase" in quotes; sev:, status:, since:, until: tokens work here too',
+    )
+    p.add_argument(
+        "--severity", type=severity, action="append", default=[],
+        help="critical, major or minor (repeatable: any of them)",
+    )
+    p.add_argument(
+        "--status", type=status, action="append", default=[],
+        help="ongoing, mitigated or resolved (repeatable: any of them)",
+    )
+    p.add_argument("--since", metavar="WHEN", help="detected at or after: ISO time, date, or 7d")
+    p.add_argument(
+        "--until", metavar="WHEN", help="detected before: ISO time, date (that day included), 12h"
+    )
+    p.add_argument("--limit", type=int, help="at most this many incidents")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("status", help="an incident's phases, states and decisions")
+    p.set_defaults(run=cmd_status)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "milestone",
+        help="set a milestone (started, detected, acknowledged, mitigated, resolved); "
+        "default: now",
+    )
+    p.set_defaults(run=cmd_milestone)
+    p.add_argument("id", type=incident_id)
+    p.add_argument(
+        "kind", type=milestone_kind, metavar="KIND",
+        help="started (impact began), detected, acknowledged, mitigated or resolved",
+    )
+    at = p.add_mutually_exclusive_group()
+    at.add_argument("--at", type=when, metavar="ISO", help="ISO-8601 time it happened")
+    at.add_argument(
+        "--event", type=int, metavar="N", help="at timeline entry #N's time (a pinned line)"
+    )
+    at.add_argument(
+        "--clear", action="store_true", help="forget it (detected, acknowledged: the default)"
+    )
+
+    p = sub.add_parser("note", help="add a note to the incident timeline")
+    p.set_defaults(run=cmd_note)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("text")
+
+
+def cmd_new(store: Store, args: argparse.Namespace) -> int:
+    if args.from_alert is not None:
+        return _new_from_alert(store, args)
+    if not args.title:
+        raise UsageError("give the incident a TITLE, or --from-alert FILE to take it from an alert")
+    incident = store.create_incident(
+        args.title, severity=args.severity, detected_at=args.detected_at, actor=actor(args.settings)
+    )
+    print(incident.id)
+    print(
+        f"declared {incident.ref} {incident.title}; next: warroom artifact {incident.id} INC-1",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _new_from_alert(store: Store, args: argparse.Namespace) -> int:
+    """Declare from an alert payload; nothing is created unless the whole payload reads."""
+    from warroom.core.alerts import AlertError, parse_alert
+    from warroom.store.from_alert import declare_from_alert
+
+    name = "stdin" if args.from_alert == "-" else args.from_alert
+    text = read_source(args.from_alert)
+    if not text.strip():
+        raise UsageError(f"{name} is empty; give an alert webhook payload (JSON)")
+    try:
+        alert = parse_alert(json.loads(text), received_at=store.clock.now())
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{name} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise UsageError(f"{name} is nested too deeply to be an alert payload") from None
+    except AlertError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+    incident = declare_from_alert(
+        store, alert, actor=actor(args.settings), title=args.title, severity=args.severity,
+        detected_at=args.detected_at,
+    )
+    print(incident.id)
+    notes = [f"alert from {alert.source}, detected {iso(incident.detected_at)}"]
+    if alert.status == "resolved":
+        notes.append("every alert in the payload is already resolved")
+    if not alert.time_from_payload:
+        notes.append("the payload carries no time: detection is when it was read")
+    print(
+        f"declared {incident.ref} {incident.title} ({'; '.join(notes)}); "
+        f"INC-1 drafted, next: warroom artifact {incident.id} INC-1",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _summary(store: Store, incident_id: int) -> dict:
+    incident = store.incident(incident_id)
+    machine = store.machine(incident_id)
+    phase = store.workflow.phase(machine.current_phase())
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "severity": incident.severity.value if incident.severity else None,
+        "status": incident.status.value,
+        "detected_at": iso(incident.detected_at),
+        "phase": phase.number,
+        "phase_name": phase.name,
+        "phase_state": machine.state(phase.number).value,
+    }
+
+
+def _search(store: Store, args: argparse.Namespace) -> tuple[list[SearchHit], bool]:
+    """The incidents `list` shows: flags and the query's own filter tokens add up."""
+    now = store.clock.now()
+    request = parse_search(" ".join(args.query), now=now)
+    if request.problems:
+        raise UsageError("; ".join(request.problems))
+    try:
+        since = parse_bound(args.since, now=now) if args.since else request.since
+        until = parse_bound(args.until, now=now, end=True) if args.until else request.until
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    hits = search_incidents(
+        store,
+        request.text,
+        severity=set(args.severity) | set(request.severity or ()) or None,
+        status=set(args.status) | set(request.status or ()) or None,
+        since=since,
+        until=until,
+        limit=args.limit or sys.maxsize,
+    )
+    return hits, bool(query_terms(request.text))
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    hits, searched = _search(store, args)
+    rows = []
+    for hit in hits:
+        row = _summary(store, hit.incident.id)
+        if searched:
+            row["matched"] = hit.where
+            row["snippet"] = hit.matches[0].snippet if hit.matches else ""
+            row["score"] = hit.score
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        narrowed = args.query or args.severity or args.status or args.since or args.until
+        print(
+            "no incident matches" if narrowed
+            else "no incidents yet; declare one with: warroom new TITLE"
+        )
+        return 0
+    for hit, r in zip(hits, rows, strict=True):
+        print(
+            f"#{r['id']:<4} {r['severity'] or '-':<8} {r['status']:<9} "
+            f"{r['phase']} {r['phase_name']:<12} {r['phase_state']:<9} {r['title']}"
+        )
+        for match in hit.matches[:3]:  # where it matched; the JSON has every place
+            print(f"      {match.where}: {match.snippet}")
+    return 0
+
+
+def cmd_status(store: Store, args: argparse.Namespace) -> int:
+    data = _summary(store, args.id)
+    data["phases"] = [
+        {
+            "number": v.number,
+            "name": v.name,
+            "artifact": v.code,
+            "state": v.state.value,
+            "gated": v.gated,
+        }
+        for v in store.phases(args.id)
+    ]
+    data["decisions"] = [
+        {
+            "phase": d.phase,
+            "outcome": d.outcome,
+            "reviewer": d.reviewer,
+            "decided_at": iso(d.decided_at),
+            "criteria_ticked": list(d.criteria_ticked),
+            "comment": d.comment,
+            "artifact_version": d.artifact_version,
+        }
+        for d in store.decisions(args.id)
+    ]
+    milestones = Milestones(store).all(args.id)
+    data.update(milestones_json(milestones))
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"#{data['id']} {data['title']}  [{data['severity'] or 'severity not assessed'}] "
+        f"{data['status']}, detected {data['detected_at']}"
+    )
+    for ph in data["phases"]:
+        gate = "gate" if ph["gated"] else "    "
+        print(f"  {ph['number']} {ph['name']:<12} {ph['artifact']:<6} {gate} {ph['state']}")
+    for d in data["decisions"]:
+        code = store.workflow.phase(d["phase"]).artifact.code
+        comment = f": {d['comment']}" if d["comment"] else ""
+        print(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}")
+    for line in summary_lines(milestones):
+        print(f"  {line}")
+    return 0
+
+
+def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
+    book, kind = Milestones(store), args.kind
+    if args.clear:
+        if not book.clear(args.id, kind, actor=actor(args.settings)):
+            print(f"{kind} was not set; nothing to clear", file=sys.stderr)
+    elif args.event is not None:
+        book.set_from_event(args.id, kind, args.event, actor=actor(args.settings))
+        skew = clock_skew(store.event(args.event))
+        if skew is not None:
+            print(f"note: entry #{args.event} was {describe_skew(skew)}", file=sys.stderr)
+    else:
+        book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor(args.settings))
+    for line in summary_lines(book.all(args.id)):
+        print(line)
+    return 0
+
+
+def cmd_note(store: Store, args: argparse.Namespace) -> int:
+    event = store.add_event(args.id, EventKind.NOTE, args.text, actor=actor(args.settings))
+    print(f"noted at {iso(event.occurred_at)}")
+    return 0

@@ -1,0 +1,77 @@
+"""The full-screen commands: open an incident's war room, and the demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from warroom.cli.common import Subparsers, UsageError, actor, incident_id
+from warroom.store.store import Store
+
+
+def add_parsers(sub: Subparsers) -> None:
+    p = sub.add_parser("open", help="open an incident in the full-screen war room")
+    p.set_defaults(run=cmd_open)
+    p.add_argument("id", type=incident_id)
+    p.add_argument(
+        "--log",
+        action="append",
+        default=[],
+        metavar="PATH_OR_GLOB",
+        help="a log file or glob to follow (repeatable; remembered)",
+    )
+    p.add_argument(
+        "--cmd",
+        action="append",
+        default=[],
+        metavar="COMMAND",
+        help="a command whose output to follow, e.g. 'journalctl -f' (repeatable)",
+    )
+
+    p = sub.add_parser("demo", help="start a demo incident (a simulated outage) and open it")
+    p.set_defaults(run=cmd_demo)
+    p.add_argument("--speed", type=float, default=1.0, help="how fast the outage unfolds")
+
+
+def run_app(store: Store, args: argparse.Namespace, incident_id: int | None) -> int:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError(
+            "the war room needs a terminal; for scripts use the subcommands (warroom --help)"
+        )
+    from warroom.ui.app import WarroomApp
+
+    WarroomApp(store, actor=actor(args.settings), incident_id=incident_id,
+               settings=args.settings, keymap=args.keymap).run()
+    return 0
+
+
+def cmd_picker(store: Store, args: argparse.Namespace) -> int:
+    """`warroom` alone: the incident picker."""
+    return run_app(store, args, None)
+
+
+def cmd_open(store: Store, args: argparse.Namespace) -> int:
+    store.incident(args.id)
+    for spec in args.log:
+        kind = "glob" if any(ch in spec for ch in "*?[") else "file"
+        path = spec if kind == "glob" else str(Path(spec).expanduser().absolute())
+        store.add_log_source(args.id, kind, path)
+    for command in args.cmd:
+        store.add_log_source(args.id, "cmd", command)
+    return run_app(store, args, args.id)
+
+
+def cmd_demo(store: Store, args: argparse.Namespace) -> int:
+    from warroom.demo import DemoWriter, create_demo_incident
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("the demo needs a terminal; run it in a terminal window")
+    incident_id = create_demo_incident(store, actor=actor(args.settings))
+    writer = DemoWriter(speed=args.speed).start()
+    try:
+        for path in writer.paths.values():
+            store.add_log_source(incident_id, "file", str(path))
+        return run_app(store, args, incident_id)
+    finally:
+        writer.stop()
