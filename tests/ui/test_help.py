@@ -75,6 +75,7 @@ async def test_help_lists_the_war_room_keys_and_closes_with_escape(
         text = help_screen.text()
         assert "^g — Gate" in text
         assert "ctrl+p opens the command palette: every action is there" in text
+        assert "`warroom config --keys` lists their ids" in text
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is war_room

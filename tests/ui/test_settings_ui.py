@@ -21,7 +21,7 @@ pytestmark = pytest.mark.anyio
 SETTINGS = Settings(
     theme="nord",
     timeline=TimelineSettings(lines=150, backlog=5, poll=True),
-    keys={"log_pin": "P", "gate": "f6"},
+    keys={"log_pin": "P", "gate": "f10"},
 )
 
 
@@ -75,11 +75,11 @@ async def test_war_room_remapped_gate_key_and_help_show_it(store: Store) -> None
         await pilot.pause()
         assert app.theme == "nord"
         lines = [line for group in key_groups(app.screen) for line in group.lines]
-        assert ("f6", "Gate") in lines  # help reads the live bindings, remapped
+        assert ("f10", "Gate") in lines  # help reads the live bindings, remapped
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert type(app.screen).__name__ == "WarRoomScreen"
-        await pilot.press("f6")
+        await pilot.press("f10")
         await pilot.pause()
         assert type(app.screen).__name__ == "GateDialog"
         await pilot.press("escape", "f1")

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 # Keys every Textual screen inherits (tab, shift+tab, copy): listed with the app's.
 _INHERITED_SCREEN_ACTIONS = frozenset(b.action for _key, b in BindingsMap(Screen.BINDINGS))
 _PALETTE = "ctrl+p opens the command palette: every action is there, searchable by name."
+_REMAP = ("Any key here can be remapped in the config file's [keys] table: "
+          "`warroom config --keys` lists their ids.")
 
 
 @dataclass
@@ -181,6 +183,7 @@ class HelpScreen(ModalScreen[None]):
                     phases_shown = True
             if not phases_shown:
                 yield from self._phases(workflow)
+            yield Static(Text(_REMAP, style="dim"), classes="help-remap")
 
     def _phases(self, workflow: Workflow | None) -> ComposeResult:
         if workflow is None:
@@ -203,6 +206,7 @@ class HelpScreen(ModalScreen[None]):
         for group in self.groups:
             parts.append(group.title)
             parts.extend(f"{keys} — {description}" for keys, description in group.lines)
+        parts.append(_REMAP)
         return "\n".join(parts)
 
 
