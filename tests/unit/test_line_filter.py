@@ -47,11 +47,10 @@ def texts(records: list[LogRecord]) -> list[str]:
         ("/", None, ["GET /health 200"]),  # one slash is text, not an empty regex
     ],
 )
-def test_select_keeps_what_accepts_accepts(text: str, level: str | None,
-                                           expected: list[str]) -> None:
+def test_select_keeps_the_matching_lines_in_order(text: str, level: str | None,
+                                                 expected: list[str]) -> None:
     flt = LineFilter(text, level)
     assert texts(flt.select(LINES)) == expected
-    assert [r.text for r in LINES if flt.accepts(r)] == expected
 
 
 def test_a_bad_regex_is_reported_and_taken_literally() -> None:

@@ -254,7 +254,9 @@ def test_small_buffer_drops_and_counts(tmp_path: Path) -> None:
         got.until_state(SourceState.FOLLOWING)
         append(log, "".join(f"n{i}\n" for i in range(25)))
         wait_until(lambda: eng.buffer.total == 25)
+        assert eng.undrained == 25  # the rate a consumer sees, dropped lines included
         batch = eng.drain()
+        assert eng.undrained == 0
     assert [r.text for r in batch.records] == [f"n{i}" for i in range(15, 25)]
     assert (batch.held, batch.dropped, batch.missed) == (10, 15, 15)
     assert batch.first_seq == 16

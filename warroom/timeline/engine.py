@@ -187,6 +187,11 @@ class TailEngine:
         return Batch(records, events, held=self.buffer.held, dropped=self.buffer.dropped,
                      missed=missed, first_seq=self.buffer.first_seq)
 
+    @property
+    def undrained(self) -> int:
+        """Records appended since the last drain (evicted ones included): the current rate."""
+        return self.buffer.total - self._cursor
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until something is ready to drain (or the timeout); True if it is."""
         with self._cond:

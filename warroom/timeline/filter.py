@@ -53,15 +53,6 @@ class LineFilter:
     def empty(self) -> bool:
         return self.pattern is None and self.levels is None
 
-    def accepts(self, record: LogRecord) -> bool:
-        if self.levels is not None and record.level not in self.levels:
-            return False
-        if self.pattern is None:
-            return True
-        if self.is_regex:
-            return self.pattern.search(record.text) is not None
-        return self._needle in record.text.lower()
-
     def select(self, records: Sequence[LogRecord]) -> list[LogRecord]:
         """The records this filter accepts, in order: one specialised pass."""
         levels, pattern, needle = self.levels, self.pattern, self._needle

@@ -25,8 +25,6 @@ from textual.strip import Strip
 from warroom.timeline.filter import LineFilter
 from warroom.timeline.records import LogRecord
 
-__all__ = ["LineFilter", "LogView"]
-
 LEVEL_LABEL = {
     "trace": "TRACE",
     "debug": "DEBUG",

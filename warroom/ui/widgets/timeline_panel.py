@@ -21,8 +21,9 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from warroom.timeline.engine import TailEngine
+from warroom.timeline.filter import LineFilter
 from warroom.timeline.records import SourceEvent, SourceState
-from warroom.ui.widgets.log_view import LineFilter, LogView
+from warroom.ui.widgets.log_view import LogView
 
 STATE_STYLE = {
     SourceState.FOLLOWING: "green",
@@ -37,6 +38,9 @@ STATE_STYLE = {
     SourceState.STOPPED: "dim",
 }
 FRAME = 1 / 60
+# More lines than this in one frame (30,000 a second) and the panel is redrawn at
+# half the frame rate: the drawing is what competes with keys for the interpreter.
+BUSY_FRAME_LINES = 500
 # Longest wait for the sources' backlogs before showing them (each source's first
 # report comes with its backlog, so the wait usually ends as soon as all reported).
 BACKLOG_WINDOW = 0.25  # seconds
@@ -112,8 +116,9 @@ class TimelinePanel(Vertical):
         assert engine is not None
         while not worker.is_cancelled:
             if engine.wait(0.5):
+                busy = engine.undrained > BUSY_FRAME_LINES
                 self.post_message(self.LinesReady())
-                time.sleep(FRAME)
+                time.sleep(2 * FRAME if busy else FRAME)
 
     @on(LinesReady)
     def _lines_ready(self) -> None:
