@@ -11,16 +11,15 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from warroom.clock import Clock, SystemClock, iso
+from warroom.clock import Clock, SystemClock
 from warroom.core import rules
 from warroom.core.checks import PEOPLE_CHECKS
-from warroom.core.evidence import one_line
 from warroom.core.gates import CriterionResult, approval_refusal, evaluate_gate
 from warroom.core.models import (
     ActionItem,
@@ -33,7 +32,6 @@ from warroom.core.models import (
     Severity,
     Status,
     StoredDecision,
-    TimelineEvent,
 )
 from warroom.core.state import (
     PhaseMachine,
@@ -48,16 +46,7 @@ from warroom.store import post_mortem
 from warroom.store.db import StoreError, connect, default_db_path, write_lock
 from warroom.store.milestones import Milestones
 from warroom.store.schema import MIGRATIONS
-
-
-def _ts(at: datetime) -> str:
-    if at.tzinfo is None:
-        raise ValueError("stored times must be timezone-aware")
-    return at.isoformat()
-
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+from warroom.store.timeline import TimelineEntries, read_time, stored_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +59,7 @@ class SaveResult:
     transition: Transition | None = None
 
 
-class Store:
+class Store(TimelineEntries):
     """A warroom database file; one per thread (a connection belongs to its thread)."""
 
     def __init__(self, db: sqlite_utils.Database, path: Path, clock: Clock) -> None:
@@ -120,15 +109,16 @@ class Store:
                     "title": title,
                     "severity": severity.value if severity else None,
                     "status": Status.ONGOING.value,
-                    "detected_at": _ts(detected),
-                    "created_at": _ts(now),
+                    "detected_at": stored_time(detected),
+                    "created_at": stored_time(now),
                     "workflow": self.workflow.name,
                     "last_phase": 1,
                 }
             )
             incident_id = int(table.last_pk)
             self.db["phase_states"].insert_all(
-                {"incident_id": incident_id, "phase": n, "state": s.value, "updated_at": _ts(now)}
+                {"incident_id": incident_id, "phase": n, "state": s.value,
+                 "updated_at": stored_time(now)}
                 for n, s in initial_states(self.workflow).items()
             )
             self._event(incident_id, EventKind.SYSTEM, f"Incident declared: {title}", actor)
@@ -173,7 +163,7 @@ class Store:
                 continue
             if getattr(before, key) == value:
                 continue
-            stored = _ts(value) if isinstance(value, datetime) else value
+            stored = stored_time(value) if isinstance(value, datetime) else value
             changed[key] = stored.value if hasattr(stored, "value") else stored
         if not changed:
             return
@@ -283,7 +273,7 @@ class Store:
                 verdict=r["verdict"],
                 outcome=r["outcome"],
                 reviewer=r["reviewer"],
-                decided_at=_dt(r["decided_at"]),
+                decided_at=read_time(r["decided_at"]),
                 criteria_ticked=tuple(json.loads(r["criteria_ticked"] or "[]")),
                 comment=r["comment"] or "",
                 artifact_version=r["artifact_version"],
@@ -304,7 +294,8 @@ class Store:
         now = self.clock.now()
         for change in transition.changes:
             self.db["phase_states"].update(
-                (incident_id, change.phase), {"state": change.after.value, "updated_at": _ts(now)}
+                (incident_id, change.phase),
+                {"state": change.after.value, "updated_at": stored_time(now)},
             )
             if change.before is PhaseState.LOCKED:  # the work moves on: reopen there
                 self.db["incidents"].update(incident_id, {"last_phase": change.phase})
@@ -318,7 +309,7 @@ class Store:
                     "verdict": decision.verdict.value,
                     "outcome": decision.outcome,
                     "reviewer": decision.reviewer,
-                    "decided_at": _ts(decision.decided_at),
+                    "decided_at": stored_time(decision.decided_at),
                     "criteria_ticked": json.dumps(list(decision.criteria_ticked)),
                     "comment": decision.comment,
                     "artifact_version": latest.version if latest else None,
@@ -396,7 +387,7 @@ class Store:
                     "version": newest + 1,
                     "body": body,
                     "author": actor,
-                    "saved_at": _ts(self.clock.now()),
+                    "saved_at": stored_time(self.clock.now()),
                     "base_version": base or None,
                     "conflict": int(conflict),
                     "after_approval": int(state_before.passed),
@@ -419,151 +410,6 @@ class Store:
         assert saved is not None
         return SaveResult(saved, created=True, conflict=conflict, transition=transition)
 
-    # -- timeline ------------------------------------------------------------
-
-    def add_event(
-        self,
-        incident_id: int,
-        kind: EventKind,
-        text: str,
-        *,
-        actor: str,
-        occurred_at: datetime | None = None,
-        source: str | None = None,
-        position: int | None = None,
-        level: str | None = None,
-        recorded_at: datetime | None = None,
-    ) -> TimelineEvent:
-        """Add a note or pinned line to the incident timeline."""
-        if not text.strip():
-            raise StoreError("a timeline entry needs some text")
-        self.incident(incident_id)
-        with write_lock(self.db):
-            event_id = self._event(
-                incident_id, kind, text, actor, occurred_at, source, position, level,
-                recorded_at=recorded_at,
-            )
-        return self.event(event_id)
-
-    def pin_line(
-        self,
-        incident_id: int,
-        raw: bytes,
-        *,
-        actor: str,
-        logged_at: datetime | None,
-        received_at: datetime,
-        source: str,
-        position: int | None,
-        level: str | None,
-    ) -> TimelineEvent:
-        """Copy a log line, whole, into the incident timeline with where it came from.
-
-        The line's own time wins over when it arrived; a log time without a zone
-        is the host's local time (that is how the log was written). When it arrived
-        is kept as recorded_at, so a clock that disagrees can be pointed out.
-        """
-        occurred = logged_at or received_at
-        if occurred.tzinfo is None:
-            occurred = occurred.astimezone()
-        return self.add_event(
-            incident_id, EventKind.PIN, raw.decode("utf-8", "replace"), actor=actor,
-            occurred_at=occurred.astimezone(UTC), source=source, position=position, level=level,
-            recorded_at=received_at.astimezone(UTC),
-        )
-
-    def edit_event(
-        self,
-        event_id: int,
-        *,
-        actor: str,
-        text: str | None = None,
-        occurred_at: datetime | None = None,
-    ) -> TimelineEvent:
-        """Fix an entry's time or wording; the change itself goes into the audit log."""
-        before = self.event(event_id)
-        if before.kind is EventKind.SYSTEM:
-            raise StoreError("system events are the audit log: they cannot be edited")
-        changes: dict[str, Any] = {}
-        notes = []
-        if text is not None and text.strip() and text != before.text:
-            changes["text"] = text
-            notes.append(f"text {one_line(before.text, 60)!r} → {one_line(text, 60)!r}")
-        if occurred_at is not None and occurred_at != before.occurred_at:
-            changes["occurred_at"] = _ts(occurred_at)
-            notes.append(f"time {iso(before.occurred_at)} → {iso(occurred_at)}")
-        if not changes:
-            return before
-        with write_lock(self.db):
-            self.db["timeline_events"].update(event_id, changes)
-            self._event(
-                before.incident_id,
-                EventKind.SYSTEM,
-                f"Timeline entry #{event_id} edited: " + "; ".join(notes),
-                actor,
-            )
-        return self.event(event_id)
-
-    def remove_event(self, event_id: int, *, actor: str) -> None:
-        """Hide an entry from the timeline; it stays in the file, and the removal is logged."""
-        before = self.event(event_id)
-        if before.kind is EventKind.SYSTEM:
-            raise StoreError("system events are the audit log: they cannot be removed")
-        if before.removed:
-            return
-        with write_lock(self.db):
-            self.db["timeline_events"].update(event_id, {"removed": 1})
-            self._event(
-                before.incident_id,
-                EventKind.SYSTEM,
-                f"Timeline entry #{event_id} removed: {one_line(before.text, 80)!r}",
-                actor,
-            )
-
-    def event(self, event_id: int) -> TimelineEvent:
-        rows = list(self.db["timeline_events"].rows_where("id = ?", [event_id]))
-        if not rows:
-            raise StoreError(f"no timeline entry #{event_id}")
-        return _event(rows[0])
-
-    def events(self, incident_id: int, *, include_removed: bool = False) -> list[TimelineEvent]:
-        where = "incident_id = ?" + ("" if include_removed else " and removed = 0")
-        rows = self.db["timeline_events"].rows_where(
-            where, [incident_id], order_by="occurred_at, id"
-        )
-        return [_event(r) for r in rows]
-
-    def _event(
-        self,
-        incident_id: int,
-        kind: EventKind,
-        text: str,
-        actor: str,
-        occurred_at: datetime | None = None,
-        source: str | None = None,
-        position: int | None = None,
-        level: str | None = None,
-        *,
-        recorded_at: datetime | None = None,
-    ) -> int:
-        now = self.clock.now()
-        table = self.db["timeline_events"]
-        table.insert(
-            {
-                "incident_id": incident_id,
-                "kind": kind.value,
-                "occurred_at": _ts(occurred_at or now),
-                "recorded_at": _ts(recorded_at or now),
-                "text": text,
-                "author": actor,
-                "source": source,
-                "position": position,
-                "level": level,
-                "removed": 0,
-            }
-        )
-        return int(table.last_pk)
-
     # -- sources, roles, action items, checklist -----------------------------
 
     def add_log_source(self, incident_id: int, kind: str, spec: str) -> LogSource:
@@ -577,7 +423,7 @@ class Store:
                     "incident_id": incident_id,
                     "kind": kind,
                     "spec": spec,
-                    "added_at": _ts(self.clock.now()),
+                    "added_at": stored_time(self.clock.now()),
                 },
                 ignore=True,
             )
@@ -586,11 +432,11 @@ class Store:
                 "incident_id = ? and kind = ? and spec = ?", [incident_id, kind, spec]
             )
         )
-        return LogSource(**{**row, "added_at": _dt(row["added_at"])})
+        return LogSource(**{**row, "added_at": read_time(row["added_at"])})
 
     def log_sources(self, incident_id: int) -> list[LogSource]:
         return [
-            LogSource(**{**r, "added_at": _dt(r["added_at"])})
+            LogSource(**{**r, "added_at": read_time(r["added_at"])})
             for r in self.db["log_sources"].rows_where(
                 "incident_id = ?", [incident_id], order_by="id"
             )
@@ -605,7 +451,7 @@ class Store:
                     "incident_id": incident_id,
                     "role": role,
                     "person": person,
-                    "assigned_at": _ts(now),
+                    "assigned_at": stored_time(now),
                 },
                 pk=("incident_id", "role"),
             )
@@ -614,7 +460,7 @@ class Store:
 
     def roles(self, incident_id: int) -> list[Role]:
         return [
-            Role(**{**r, "assigned_at": _dt(r["assigned_at"])})
+            Role(**{**r, "assigned_at": read_time(r["assigned_at"])})
             for r in self.db["roles"].rows_where("incident_id = ?", [incident_id], order_by="role")
         ]
 
@@ -629,7 +475,7 @@ class Store:
         due: str | None = None,
     ) -> ActionItem:
         self.incident(incident_id)
-        now = _ts(self.clock.now())
+        now = stored_time(self.clock.now())
         with write_lock(self.db):
             table = self.db["action_items"]
             table.insert(
@@ -654,7 +500,8 @@ class Store:
             where, args = where + " and id = ?", [*args, item_id]
         return [
             ActionItem(
-                **{**r, "created_at": _dt(r["created_at"]), "updated_at": _dt(r["updated_at"])}
+                **{**r, "created_at": read_time(r["created_at"]),
+                   "updated_at": read_time(r["updated_at"])}
             )
             for r in self.db["action_items"].rows_where(where, args, order_by="id")
         ]
@@ -668,7 +515,7 @@ class Store:
                     "phase": phase,
                     "step": step,
                     "done": int(done),
-                    "updated_at": _ts(self.clock.now()),
+                    "updated_at": stored_time(self.clock.now()),
                 },
                 pk=("incident_id", "phase", "step"),
             )
@@ -686,8 +533,8 @@ def _incident(row: dict[str, Any]) -> Incident:
             **row,
             "severity": Severity(row["severity"]) if row["severity"] else None,
             "status": Status(row["status"]),
-            "detected_at": _dt(row["detected_at"]),
-            "created_at": _dt(row["created_at"]),
+            "detected_at": read_time(row["detected_at"]),
+            "created_at": read_time(row["created_at"]),
         }
     )
 
@@ -697,19 +544,7 @@ def _version(row: dict[str, Any]) -> ArtifactVersion:
         **{
             k: row[k] for k in ("incident_id", "phase", "version", "body", "author", "base_version")
         },
-        saved_at=_dt(row["saved_at"]),
+        saved_at=read_time(row["saved_at"]),
         conflict=bool(row["conflict"]),
         after_approval=bool(row["after_approval"]),
-    )
-
-
-def _event(row: dict[str, Any]) -> TimelineEvent:
-    return TimelineEvent(
-        **{
-            **row,
-            "kind": EventKind(row["kind"]),
-            "occurred_at": _dt(row["occurred_at"]),
-            "recorded_at": _dt(row["recorded_at"]),
-            "removed": bool(row["removed"]),
-        }
     )
