@@ -44,9 +44,9 @@ from warroom.core.state import (
 from warroom.core.workflow import Workflow, default_workflow
 from warroom.store import post_mortem
 from warroom.store.db import StoreError, connect, default_db_path, write_lock
+from warroom.store.events import TimelineEntries, read_time, stored_time
 from warroom.store.milestones import Milestones
 from warroom.store.schema import MIGRATIONS
-from warroom.store.timeline import TimelineEntries, read_time, stored_time
 
 
 @dataclass(frozen=True, slots=True)
