@@ -125,7 +125,7 @@ def load_settings(path: Path | None = None, *, missing_ok: bool = False) -> Sett
     except FileNotFoundError:
         if explicit:
             raise ConfigError(
-                f"config file {path} does not exist; create it (warroom config > {path}) "
+                f"config file {path} does not exist; create it (warroom config --init) "
                 "or unset WARROOM_CONFIG"
             ) from None
         return Settings()

@@ -45,6 +45,22 @@ def test_config_without_a_file_shows_the_defaults(env: dict[str, str],
     assert tomllib.loads(out)["timeline"]["lines"] == 100_000
 
 
+def test_config_init_writes_the_defaults_once(env: dict[str, str], tmp_path: Path) -> None:
+    env["WARROOM_CONFIG"] = str(tmp_path / "new" / "dir" / "config.toml")
+    missing = run(env, "list", ok=False)
+    assert "does not exist; create it (warroom config --init)" in missing.stderr
+    result = run(env, "config", "--init")
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"wrote {env['WARROOM_CONFIG']}")
+    written = Path(env["WARROOM_CONFIG"]).read_text(encoding="utf-8")
+    assert tomllib.loads(written)["timeline"]["lines"] == 100_000
+    Path(env["WARROOM_CONFIG"]).write_text('user = "mine"\n', encoding="utf-8")
+    again = run(env, "config", "--init", ok=False)
+    assert again.returncode == 2
+    assert "already exists; edit it" in again.stderr
+    assert Path(env["WARROOM_CONFIG"]).read_text(encoding="utf-8") == 'user = "mine"\n'
+
+
 def test_config_keys_lists_every_remappable_key(env: dict[str, str]) -> None:
     lines = run(env, "config", "--keys").stdout.splitlines()
     assert lines[0].split() == ["ID", "KEYS", "WHERE:", "WHAT"]

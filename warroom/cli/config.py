@@ -1,15 +1,17 @@
 """`warroom config`: where the settings file is, what is in effect, and every remappable key.
 
-Its output is a valid config file: `warroom config > "$(warroom config --path)"`
-starts one.
+Its output is a valid config file; `warroom config --init` writes it where
+warroom looks for it, to start from.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from warroom.cli.common import Subparsers
-from warroom.config import config_path, dump_toml, load_settings
+from warroom.cli.common import Subparsers, UsageError
+from warroom.config import Settings, config_path, dump_toml, load_settings
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -19,6 +21,10 @@ def add_parsers(sub: Subparsers) -> None:
     p.set_defaults(run=cmd_config)
     what = p.add_mutually_exclusive_group()
     what.add_argument("--path", action="store_true", help="only the config file's path")
+    what.add_argument(
+        "--init", action="store_true",
+        help="write the defaults, commented, to the config file (never over an existing one)",
+    )
     what.add_argument(
         "--keys", action="store_true", help="every key the [keys] table can remap, by id"
     )
@@ -32,11 +38,27 @@ def cmd_config(args: argparse.Namespace) -> int:
         return 0
     if args.keys:
         return _print_keys()
+    if args.init:
+        return _init(path)
     settings = load_settings(path, missing_ok=True)
     state = "in effect" if path.exists() else "not found: these are the defaults"
     print(f"# warroom config: {path} ({state})")
     print("# Flags and WARROOM_DB / WARROOM_USER win over this file.")
     print(dump_toml(settings), end="")
+    return 0
+
+
+def _init(path: Path) -> int:
+    """Start a config file from the defaults; an existing one is never overwritten."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(dump_toml(Settings()))
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; edit it, or remove it first") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    print(f"wrote {path}: every setting at its default; edit what you need", file=sys.stderr)
     return 0
 
 
