@@ -42,6 +42,15 @@ SAMPLES: list[tuple[str, str | None, str | None]] = [
     ("Feb 20 23:59:59 gw sshd[3021]: Failed password for root", "2024-02-20T23:59:59", None),
     ("May 30 04:02:55 gw logrotate: ALERT exited abnormally with [1]", "2024-05-30T04:02:55", None),
     ("<11>Feb 20 23:59:59 gw app[1]: disk gone", "2024-02-20T23:59:59", "error"),
+    # PostgreSQL under syslog: the message opens with its own level
+    ("Mar  3 07:01:02 db-1 postgres[811]: WARNING:  too many connections for role \"app\"",
+     "2024-03-03T07:01:02", "warning"),
+    ("Mar  3 07:01:02 db-1 postgres[811]: FATAL:  the database system is shutting down",
+     "2024-03-03T07:01:02", "critical"),
+    ("Mar  3 07:01:02 db-1 postgres[811]: LOG:  checkpoint complete", "2024-03-03T07:01:02",
+     "info"),
+    ("Mar  3 07:01:02 gw cron[99]: PAM: session opened for user root", "2024-03-03T07:01:02",
+     None),
     # Apache / nginx
     ("[Tue Jan 09 11:22:33 2024] [error] [client 10.0.0.7] File does not exist: /var/www/x",
      "2024-01-09T11:22:33", "error"),

@@ -219,7 +219,8 @@ def _scan_level(text: str) -> tuple[str | None, int]:
     plain = 0
     seen = 0
     numeric_before = False
-    for i, tok in enumerate(text.split(None, _SCAN_TOKENS + 2)[: _SCAN_TOKENS + 2]):
+    tokens = text.split(None, _SCAN_TOKENS + 2)[: _SCAN_TOKENS + 2]
+    for i, tok in enumerate(tokens):
         core = tok.strip(_STRIP)
         if not core or core in ("-", "--", "---"):
             continue
@@ -227,7 +228,13 @@ def _scan_level(text: str) -> tuple[str | None, int]:
         if lv is not None:
             return lv, i
         seen += 1
-        if seen >= _SCAN_TOKENS or (tok.endswith(":") and ":" not in core):
+        if tok.endswith(":") and ":" not in core:
+            # The message starts here ("sshd[42]: ..."); it may open with its own
+            # level in capitals, as PostgreSQL's does under syslog ("postgres[7]: WARNING:").
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            lv = _UPPER.get(after[:-1]) if after.endswith(":") else None
+            return (lv, i + 1) if lv is not None else (None, -1)
+        if seen >= _SCAN_TOKENS:
             break
         if core.isdigit():
             numeric_before = seen == 1 or numeric_before
