@@ -138,6 +138,25 @@ async def test_pin_copies_the_whole_line_with_its_provenance(tmp_path: Path, log
     store.close()
 
 
+async def test_a_pinned_backlog_line_names_its_line_number(tmp_path: Path) -> None:
+    """Opened at its end, the file's lines carry no number until one is pinned."""
+    log = tmp_path / "big.log"
+    write_log(log, [f"2026-11-27T13:00:00Z INFO request {n}" for n in range(1, 301)])
+    store = Store.open(tmp_path / "pin.db", clock=FixedClock(T0))
+    incident = store.create_incident("x", actor="ana")
+    app = TailApp([str(log)], [], store=store, incident_id=incident.id, actor="ana",
+                  force_polling=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(LogView)
+        await wait_for(pilot, lambda: view.held == 200)  # the backlog: lines 101-300
+        await pilot.press("up", "up", "p")
+        await pilot.pause()
+    pin = next(e for e in store.events(incident.id) if e.kind is EventKind.PIN)
+    assert pin.text.endswith("request 298")
+    assert (pin.source, pin.position) == (str(log), 298)
+    store.close()
+
+
 async def test_pin_and_insert_into_inc1_from_the_war_room(tmp_path: Path, log: Path) -> None:
     store = Store.open(tmp_path / "w.db", clock=FixedClock(T0))
     incident = store.create_incident("x", actor="ana")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from warroom.timeline import follow
 from warroom.timeline.follow import FileFollower, read_backlog
+from warroom.timeline.records import LogRecord
 from warroom.timeline.records import SourceState as S
 
 
@@ -359,3 +361,32 @@ def test_a_reader_far_behind_skips_to_the_last_lines(log: Path) -> None:
         S.FOLLOWING, "fell behind: skipped 4970 bytes in all to keep up")
     write(log, b"next\n")
     assert f.check().lines == [(b"next", str(log), 5000, None)]
+
+
+def _record(path: Path, offset: int, raw: bytes, line_no: int | None = None) -> LogRecord:
+    now = datetime(2026, 12, 3, tzinfo=UTC)
+    return LogRecord(1, "s1", "app", str(path), offset, line_no, raw, raw.decode(), None, None,
+                     False, now)
+
+
+def test_a_pinned_backlog_line_is_located_by_its_line_number(log: Path) -> None:
+    log.write_bytes(b"".join(b"line %d\n" % n for n in range(1, 301)))
+    f = FileFollower(log, backlog=5)
+    raw, path, offset, line_no = f.check().lines[2]  # "line 298", read from the end
+    assert (raw, line_no) == (b"line 298", None)  # opening did not count the lines
+    assert follow.locate(_record(log, offset, raw)) == (str(log), 298)
+    assert follow.locate(_record(log, offset, raw, line_no=7)) == (str(log), 7)  # known: kept
+
+
+def test_a_line_that_moved_or_is_too_far_is_located_by_byte_offset(
+        log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log.write_bytes(b"a\nb\nline three\n")
+    record = _record(log, 4, b"line three")
+    assert follow.locate(record) == (str(log), 3)
+    monkeypatch.setattr(follow, "COUNT_LINES_UP_TO", 3)
+    assert follow.locate(record) == (f"{log}@4", None)
+    monkeypatch.undo()
+    log.write_bytes(b"rotated\nand rewritten\n")
+    assert follow.locate(record) == (f"{log}@4", None)  # not that line any more
+    log.unlink()
+    assert follow.locate(record) == (f"{log}@4", None)

@@ -33,13 +33,17 @@ from collections.abc import Callable
 from typing import Literal, NamedTuple
 
 from warroom.timeline.lines import LineSplitter
-from warroom.timeline.records import RawLine, SourceState
+from warroom.timeline.records import LogRecord, RawLine, SourceState
 
 __all__ = ["FileFollower", "FollowResult", "StateChange", "read_backlog"]
 
 BLOCK = 64 * 1024
 READ_CHUNK = 1 << 20
 FINGERPRINT_BYTES = 256
+# A pinned line from the backlog of a file opened at its end has no line number
+# yet; it is counted when pinned (about 25 ms for 32 MiB in the page cache).
+# Past this, or if the file changed under it, the line is located by byte offset.
+COUNT_LINES_UP_TO = 32 << 20
 
 Opener = Callable[[str], int]
 
@@ -58,6 +62,49 @@ class FollowResult(NamedTuple):
     lines: list[RawLine]
     changes: list[StateChange]
     more: bool  # stopped at the per-check read limit: check again without waiting
+
+
+def line_number_at(path: str, offset: int, raw: bytes) -> int | None:
+    """The number of the line ``raw`` found at ``offset`` in ``path``, counting newlines.
+
+    None when the file no longer holds that line there (rotated away, rewritten),
+    when it cannot be read, or when ``offset`` is past COUNT_LINES_UP_TO.
+    """
+    if offset > COUNT_LINES_UP_TO:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if raw and os.pread(fd, len(raw), offset) != raw:
+            return None
+        count = pos = 0
+        while pos < offset:
+            chunk = os.pread(fd, min(READ_CHUNK, offset - pos), pos)
+            if not chunk:
+                return None
+            count += chunk.count(b"\n")
+            pos += len(chunk)
+        return count + 1
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def locate(record: LogRecord) -> tuple[str, int | None]:
+    """Where to find a line again: (path, line number), else ("path@byte-offset", None).
+
+    Lines read after opening a file at its end carry no line number (counting
+    them all would mean reading the file); one is counted only when pinned.
+    """
+    line_no = record.line_no
+    if line_no is None and record.offset >= 0:
+        line_no = line_number_at(record.path, record.offset, record.raw)
+    if line_no is not None:
+        return record.path, line_no
+    return f"{record.path}@{record.offset}", None
 
 
 def read_backlog(fd: int, size: int, lines: int, max_bytes: int) -> tuple[int, bytes]:

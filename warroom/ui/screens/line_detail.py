@@ -27,7 +27,8 @@ class LineDetail(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         r = self.record
-        where = f"{r.path}:{r.line_no}" if r.line_no is not None else f"{r.path} @{r.offset}"
+        where = (f"{r.path}:{r.line_no}" if r.line_no is not None
+                 else f"{r.path}, byte {r.offset} (its line number is counted when pinned)")
         meta = Text()
         meta.append("source ", style="dim")
         meta.append(f"{r.tag}  {where}\n")
