@@ -97,6 +97,8 @@ def test_user_database_and_redaction_come_from_the_file(env: dict[str, str],
     [
         (["list"], "[timeline]\nlines = 5\n", "timeline: lines must be at least 100"),
         (["config"], "user = [", "is not valid TOML"),
+        (["config"], 'theme = "nrod"\n', "theme: no theme 'nrod'"),
+        (["config"], '[keys]\nlog_pn = "P"\n', "keys.log_pn: no key has that id"),
         (["tail", "x.log"], "[timeline]\nlnes = 500\n", "timeline.lnes: no such setting"),
         (["tail", "x.log"], '[keys]\nlog_pni = "P"\n', "keys.log_pni: no key has that id"),
         (["tail", "x.log"], '[keys]\nlog_pin = "ctrl p"\n', "is not a key list"),

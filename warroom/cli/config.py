@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from warroom.cli.common import Subparsers, UsageError
+from warroom.cli.common import Subparsers, UsageError, checked_keymap
 from warroom.config import Settings, config_path, dump_toml, load_settings
 
 
@@ -41,6 +41,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.init:
         return _init(path)
     settings = load_settings(path, missing_ok=True)
+    checked_keymap(settings)  # a theme or key the screens would refuse is refused here too
     state = "in effect" if path.exists() else "not found: these are the defaults"
     print(f"# warroom config: {path} ({state})")
     print("# Flags and WARROOM_DB / WARROOM_USER win over this file.")
