@@ -104,6 +104,8 @@ def test_header_leaves_out_a_metric_of_two_defaults() -> None:
     assert header_metrics(defaults) == []
     shown = header_metrics([ms(K.STARTED, -4), *defaults, ms(K.MITIGATED, 30)])
     assert [(m.label, compact(m.value)) for m in shown] == [("TTD", "4m"), ("TTM", "34m")]
+    late = [ms(K.DETECTED, 0, "incident"), ms(K.ACKNOWLEDGED, 4, "incident")]
+    assert [(m.label, compact(m.value)) for m in header_metrics(late)] == [("TTA", "4m")]
 
 
 @pytest.mark.parametrize(

@@ -166,16 +166,20 @@ def order_problems(milestones: Iterable[Milestone]) -> list[str]:
     return problems
 
 
+_ZERO_ISH = timedelta(minutes=1)
+
+
 def header_metrics(milestones: Iterable[Milestone]) -> list[Metric]:
     """The metrics worth a place in the header: those resting on a milestone someone set.
 
-    Time to acknowledge from two defaults (detected and declared at once) is a
-    zero that says nothing, so it waits until one of them is set.
+    Time to acknowledge from two defaults, an incident declared as it was
+    detected, is a zero that says nothing, so it waits until one of them is set;
+    declared minutes after the detection (an alert's time) it is shown.
     """
     known = _by_kind(milestones)
     return [
         m for m in metrics(known.values()).known()
-        if not (known[m.start].implicit and known[m.end].implicit)
+        if not (known[m.start].implicit and known[m.end].implicit and m.value < _ZERO_ISH)
     ]
 
 
