@@ -75,6 +75,12 @@ async def test_incident_through_all_six_phases(store: Store) -> None:
         banner = screen.query_one("#editor-banner", Static)
         assert "Name the on-call" in str(banner.render())
         assert screen.phase == 1
+        await pilot.press("ctrl+g")  # opened (submitting it for review), then cancelled
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert states(store, incident.id)[0] == "in_review"
+        assert "Name the on-call" in str(banner.render())  # the reviewer's ask stays in sight
         await gate(pilot, "f8")
         assert states(store, incident.id)[:2] == ["approved", "active"]
         assert screen.phase == 2  # approval moves the responder on

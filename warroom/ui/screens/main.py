@@ -220,9 +220,14 @@ class WarRoomScreen(
             banner.append(last.comment)
             editor.show_banner(banner, "revise")
         elif state is PhaseState.IN_REVIEW:
-            editor.show_banner(
-                Text(f"{spec.artifact.code} is in review: ctrl+g opens the gate."), "review"
-            )
+            banner = Text(f"{spec.artifact.code} is in review: ctrl+g opens the gate.")
+            decisions = self.wapp.store.decisions(self.incident_id, self.phase)
+            if decisions and decisions[-1].verdict == Verdict.SEND_BACK.value:
+                last = decisions[-1]  # what the reviewer asked for stays in sight
+                banner.append(f" Last sent back ({last.outcome}) — {last.reviewer}: ",
+                              style="bold")
+                banner.append(last.comment)
+            editor.show_banner(banner, "review")
         elif state is PhaseState.AMENDED:
             editor.show_banner(Text(f"{spec.artifact.code} was amended after approval."), "amended")
         else:
