@@ -215,8 +215,9 @@ def test_backticks_in_a_pin_cannot_break_out_of_its_code(store: Store) -> None:
 
 def test_document_path_goes_into_inc6(store: Store, incident: int) -> None:
     assert record_document_path(store, incident, "/srv/pm.md", actor="ana") == (
-        "INC-6 is locked until phase 5 (Post-Mortem) is approved: "
-        "the document's path is not recorded there"
+        "note: INC-6 is locked until phase 5 (Post-Mortem) is approved, so this document's "
+        "path is not written into its Post-Mortem Document section yet; export again once it "
+        "is open"
     )
     store.decide(incident, 5, Verdict.APPROVE, reviewer="sam")
     note = record_document_path(store, incident, "/srv/pm.md", actor="ana")

@@ -294,7 +294,8 @@ def record_document_path(store: Store, incident_id: int, path: str, *, actor: st
     code = phase.artifact.code
     refusal = store.machine(incident_id).edit_refusal(phase.number)
     if refusal:
-        return f"{refusal}: the document's path is not recorded there"
+        return (f"note: {refusal}, so this document's path is not written into its "
+                "Post-Mortem Document section yet; export again once it is open")
     latest = store.latest_artifact(incident_id, phase.number)
     text = latest.body if latest else store.workflow.template(phase.number)
     result = store.save_artifact(
