@@ -67,5 +67,6 @@ def approval_refusal(
     return (
         f"cannot approve {phase.artifact.code}: criterion {first.number} "
         f"\"{first.text}\" is not met: {why}{rest}; fix the artifact, or tick the criterion "
-        f"as the reviewer (--criterion {first.number}) to approve on your judgment"
+        f"as the reviewer (its box in the gate dialog, --criterion {first.number} on the "
+        "command line) to approve on your judgment"
     )

@@ -338,3 +338,4 @@ class LogView(ScrollView, can_focus=True):
                 self._show_cursor()
                 return
         self.app.bell()
+        self.notify("No line held matches the search.", severity="warning", timeout=3)
