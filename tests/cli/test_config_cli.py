@@ -102,6 +102,12 @@ def test_user_database_and_redaction_come_from_the_file(env: dict[str, str],
         (["tail", "x.log"], "[timeline]\nlnes = 500\n", "timeline.lnes: no such setting"),
         (["tail", "x.log"], '[keys]\nlog_pni = "P"\n', "keys.log_pni: no key has that id"),
         (["tail", "x.log"], '[keys]\nlog_pin = "ctrl p"\n', "is not a key list"),
+        (["config"], '[keys]\nlog_pin = "l"\n',
+         "keys.log_pin: 'l' is already Level (log_level) in TimelinePanel, live beside LogView: "
+         "remap that too"),
+        (["config"], '[keys]\ngate = "f6"\n',
+         "keys.gate: 'f6' is already Select line in TextArea, live beside WarRoomScreen: "
+         "choose another key"),
         (["open", "1"], 'theme = "solarised"\n', "theme: no theme 'solarised'; one of"),
         (["demo"], '[keys]\nnope = "x"\n', "keys.nope: no key has that id"),
     ],

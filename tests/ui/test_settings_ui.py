@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,16 @@ async def test_tail_takes_the_theme_keys_and_timeline_settings(tmp_path: Path,
         await pilot.pause()
         assert view.pinned == {view.current.seq}
     assert [e.kind for e in store.events(incident.id)].count(EventKind.PIN) == 1
+
+
+def test_a_swap_of_two_keys_is_no_clash() -> None:
+    from warroom.ui.keys import check_keymap
+
+    swap = {"log_pin": "l", "log_level": "p"}
+    assert check_keymap(swap) == swap
+    clash = re.escape("'ctrl+s' is already Save (save) in WarRoomScreen:")
+    with pytest.raises(ValueError, match=clash):
+        check_keymap({"note": "ctrl+s"})
 
 
 async def test_no_color_wins_over_the_theme(monkeypatch: pytest.MonkeyPatch,

@@ -54,8 +54,86 @@ def key_bindings() -> list[KeyBinding]:
     return list(seen.values())
 
 
+def _chains() -> list[tuple[type, ...]]:
+    """Classes whose keys are live at once: a focused widget, its containers, the screen, the app.
+
+    A key bound twice on one chain reaches only the innermost binding; on two
+    chains (two sibling widgets, two screens) it is no clash.
+    """
+    from textual.screen import Screen
+    from textual.widgets import TextArea
+
+    from warroom.ui.app import WarroomApp
+    from warroom.ui.screens.main import WarRoomScreen
+    from warroom.ui.screens.picker import FilterInput, IncidentPicker, IncidentTable
+    from warroom.ui.tail_app import TailApp
+    from warroom.ui.widgets.editor import ArtifactEditor
+    from warroom.ui.widgets.guide import GuidePanel, ProcessChecklist
+    from warroom.ui.widgets.log_view import LogView
+    from warroom.ui.widgets.round_table import RoundTable
+    from warroom.ui.widgets.sidebar import PhaseSidebar
+    from warroom.ui.widgets.timeline_panel import TimelinePanel
+
+    room = (WarRoomScreen, WarroomApp)
+    chains: list[tuple[type, ...]] = [
+        (LogView, TimelinePanel, *room),
+        (PhaseSidebar, *room),
+        (RoundTable, *room),
+        (TextArea, ArtifactEditor, *room),
+        (ProcessChecklist, GuidePanel, *room),
+        (FilterInput, IncidentPicker, WarroomApp),
+        (IncidentTable, IncidentPicker, WarroomApp),
+        (LogView, TimelinePanel, TailApp),
+    ]
+    placed = {cls for chain in chains for cls in chain}
+    screens = [c for c in _subclasses(Screen) if c.__module__.startswith("warroom.ui.")]
+    chains += [(screen, WarroomApp) for screen in screens if screen not in placed]
+    return chains
+
+
+def _bindings_of(cls: type) -> list[Binding]:
+    """A class's bindings, inherited ones included (as Textual merges them)."""
+    found: list[Binding] = []
+    for klass in reversed(cls.__mro__):
+        for binding in klass.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding):
+                found.append(binding)
+            elif isinstance(binding, tuple) and len(binding) >= 2:
+                found.append(Binding(*binding))
+    return found
+
+
+def _keys(text: str) -> set[str]:
+    return {key.strip() for key in text.split(",") if key.strip()}
+
+
+def _clash(keymap: dict[str, str]) -> str | None:
+    """The first remapped key that another binding on the same chain already uses."""
+    for chain in _chains():
+        on_chain = [(cls, b) for cls in chain for b in _bindings_of(cls)]
+        for cls, binding in on_chain:
+            if binding.id not in keymap:
+                continue
+            mine = _keys(keymap[binding.id])
+            for other_cls, other in on_chain:
+                if other is binding or other.action == binding.action:
+                    continue
+                theirs = _keys(keymap[other.id]) if other.id in keymap else _keys(other.key)
+                shared = sorted(mine & theirs)
+                if shared:
+                    what = other.description or other.action
+                    where = (f"in {other_cls.__name__}" if other_cls is cls
+                             else f"in {other_cls.__name__}, live beside {cls.__name__}")
+                    if other.id:
+                        return (f"keys.{binding.id}: {shared[0]!r} is already {what} "
+                                f"({other.id}) {where}: remap that too, or choose another key")
+                    return (f"keys.{binding.id}: {shared[0]!r} is already {what} {where}: "
+                            "choose another key")
+    return None
+
+
 def check_keymap(keymap: dict[str, str]) -> dict[str, str]:
-    """The keymap as given, or ValueError naming the first unknown id or malformed key."""
+    """The keymap as given, or ValueError naming an unknown id, a malformed key or a clash."""
     known = {binding.id for binding in key_bindings()}
     for binding_id, keys in keymap.items():
         if binding_id not in known:
@@ -67,4 +145,7 @@ def check_keymap(keymap: dict[str, str]) -> dict[str, str]:
                 raise ValueError(
                     f"keys.{binding_id}: {keys!r} is not a key list like \"ctrl+g\" or \"f8,P\""
                 )
+    clash = _clash(keymap)
+    if clash:
+        raise ValueError(clash)
     return keymap
