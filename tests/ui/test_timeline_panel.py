@@ -176,7 +176,7 @@ async def test_pin_and_insert_into_inc1_from_the_war_room(tmp_path: Path, log: P
         await pilot.pause(0.2)
     timeline = parse_artifact("INC-1", store.artifact_text(incident.id, 1)).timeline
     assert [(t.timestamp, t.event) for t in timeline] == [
-        ("2026-11-27T13:58:00Z", "2026-11-27T13:58:00Z INFO request 8 ok")
+        ("2026-11-27T13:58:00Z", "INFO request 8 ok")  # the line's own stamp is not repeated
     ]
     store.close()
 

@@ -53,6 +53,20 @@ def test_inc1_gets_timestamp_event_lines_in_time_order(store: Store) -> None:
     assert out.split("## Initial Hypothesis")[1] == template.split("## Initial Hypothesis")[1]
 
 
+def test_a_pinned_line_does_not_repeat_its_own_timestamp(store: Store) -> None:
+    incident = store.create_incident("x", actor="ana")
+    store.add_event(
+        incident.id, EventKind.PIN, "2026-11-27T13:53:41.648Z ERROR pool exhausted", actor="ana",
+        occurred_at=datetime(2026, 11, 27, 13, 53, 41, 648000, tzinfo=UTC),
+        source="/var/log/app.log", position=12, level="error",
+    )
+    store.add_event(incident.id, EventKind.NOTE, "2026-11-27 was a Friday", actor="bo")
+    events = [e for e in store.events(incident.id) if e.kind is not EventKind.SYSTEM]
+    out = insert_timeline(default_workflow().template(4), "INC-4", events)
+    assert "- 2026-11-27T13:53:41Z — ERROR pool exhausted — /var/log/app.log:12" in out
+    assert "— 2026-11-27 was a Friday — note by bo" in out  # a note is taken as written
+
+
 def test_inc4_lines_carry_their_source(store: Store) -> None:
     incident = store.create_incident("x", actor="ana")
     _pin_and_note(store, incident.id)

@@ -14,6 +14,7 @@ from warroom.timeline.parse import (
     ParsedLine,
     normalize_level,
     parse_lines,
+    without_stamp,
     write_parse_json,
 )
 
@@ -473,3 +474,27 @@ def test_does_not_blow_up_on_hostile_lines() -> None:
         "null",
     ]:
         parser.parse(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "rest"),
+    [
+        ("2026-12-03T15:47:22.648Z NOTICE payments pool exhausted",
+         "NOTICE payments pool exhausted"),
+        ("[Tue Jan 09 11:22:33 2024] [error] [client 10.0.0.7] gone",
+         "[error] [client 10.0.0.7] gone"),
+        ("Dec  3 14:46:39 db-1 postgres[811]: WARNING:  too many",
+         "db-1 postgres[811]: WARNING:  too many"),
+        ("2024-05-01 10:00:00,123 ERROR [main] c.x.Y - boom", "ERROR [main] c.x.Y - boom"),
+        ("1701612345.123 INFO started", "INFO started"),
+        # kept whole: no leading stamp, a stamp inside JSON, klog's stamp holding the level
+        ("no stamp here", "no stamp here"),
+        ('{"time":"2024-01-01T00:00:00Z","msg":"x"}', '{"time":"2024-01-01T00:00:00Z","msg":"x"}'),
+        ("E1203 15:47:22.123456 12345 main.go:42] oops",
+         "E1203 15:47:22.123456 12345 main.go:42] oops"),
+        ("x 2024-05-01T10:00:00Z y", "x 2024-05-01T10:00:00Z y"),
+        ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00Z"),  # nothing after it: the line stays
+    ],
+)
+def test_without_stamp(line: str, rest: str) -> None:
+    assert without_stamp(line) == rest

@@ -14,6 +14,7 @@ from datetime import datetime
 from warroom.clock import iso
 from warroom.core.markdown import find_section, is_placeholder, list_items, replace_section
 from warroom.core.models import EventKind, TimelineEvent
+from warroom.timeline.parse import without_stamp
 
 #: Where each artifact keeps its timeline, and whether lines carry a source.
 TIMELINE_SECTIONS: dict[str, tuple[str, bool]] = {
@@ -38,7 +39,9 @@ def source_of(event: TimelineEvent) -> str:
 
 
 def timeline_line(event: TimelineEvent, *, with_source: bool) -> str:
-    line = f"- {iso(event.occurred_at)} — {one_line(event.text)}"
+    """One entry; a pinned line's own leading timestamp is dropped, the entry shows it."""
+    text = without_stamp(event.text) if event.kind is EventKind.PIN else event.text
+    line = f"- {iso(event.occurred_at)} — {one_line(text)}"
     return f"{line} — {source_of(event)}" if with_source else line
 
 

@@ -38,7 +38,7 @@ from warroom.clock import SystemClock
 
 # fmt: off
 __all__ = ["LEVELS", "LineParser", "ParsedLine", "normalize_level", "parse_lines",
-           "write_parse_json"]
+           "without_stamp", "write_parse_json"]
 
 LEVELS = ("trace", "debug", "info", "notice", "warning", "error", "critical")
 
@@ -410,17 +410,7 @@ class LineParser:
             self._skip = -1  # glued to a longer word: search the head
 
     def _search(self, line: str) -> tuple[_Pattern, re.Match[str]] | None:
-        """The full search: earliest (then longest) calendar stamp, else a leading epoch."""
-        hits = [
-            (m.start(), -m.end(), i, m)
-            for i, pat in enumerate(_PATTERNS)
-            if (m := pat.regex.search(line, 0, _HEAD)) is not None
-        ]
-        if hits:
-            _, _, i, m = min(hits)
-            return _PATTERNS[i], m
-        m = _EPOCH.regex.match(line)
-        return (_EPOCH, m) if m is not None and _split_epoch(m.group("E")) else None
+        return _find_stamp(line)
 
     def _stamp(self, pat: _Pattern, m: re.Match[str]) -> str | None:
         """The ISO string for a matched stamp, through the per-second cache."""
@@ -595,6 +585,33 @@ def parse_lines(
     parser = LineParser(year=year, now=now)
     for line in lines:
         yield parser.parse(line)
+
+
+def _find_stamp(line: str) -> tuple[_Pattern, re.Match[str]] | None:
+    """The full search: earliest (then longest) calendar stamp, else a leading epoch."""
+    hits = [
+        (m.start(), -m.end(), i, m)
+        for i, pat in enumerate(_PATTERNS)
+        if (m := pat.regex.search(line, 0, _HEAD)) is not None
+    ]
+    if hits:
+        _, _, i, m = min(hits)
+        return _PATTERNS[i], m
+    m = _EPOCH.regex.match(line)
+    return (_EPOCH, m) if m is not None and _split_epoch(m.group("E")) else None
+
+
+def without_stamp(line: str) -> str:
+    """The line without the timestamp it starts with ("2024-05-01T10:00:00Z INFO x" gives
+    "INFO x"), for an entry that shows its time already; any other line comes back whole."""
+    found = _find_stamp(line)
+    if found is None or found[0] is _KLOG or line[: found[1].start()] not in ("", "["):
+        return line  # klog's stamp holds its level letter: kept whole
+    rest = line[found[1].end():]
+    if line.startswith("[") and rest.startswith("]"):
+        rest = rest[1:]
+    rest = rest.lstrip(" \t,|")
+    return rest or line
 
 
 def write_parse_json(
