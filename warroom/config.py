@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ConfigError",
+    "MIN_LINES",
     "ExportSettings",
     "Settings",
     "TimelineSettings",
@@ -28,6 +29,7 @@ __all__ = [
     "load_settings",
 ]
 
+MIN_LINES = 100  # the fewest log lines a view may hold (the file's and --lines' floor)
 _FORBID_UNKNOWN = {"extra": "forbid"}  # a misspelt setting is an error, not silently ignored
 
 
@@ -52,8 +54,8 @@ class TimelineSettings:
     poll_interval: float = _doc(0.05, "seconds between two stats of a polled file")
 
     def __post_init__(self) -> None:
-        if self.lines < 100:
-            raise ValueError("lines must be at least 100")
+        if self.lines < MIN_LINES:
+            raise ValueError(f"lines must be at least {MIN_LINES}")
         if self.backlog < 0:
             raise ValueError("backlog must be 0 or more")
         if not 0.001 <= self.poll_interval <= 60:

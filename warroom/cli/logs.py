@@ -21,7 +21,7 @@ from warroom.cli.common import (
     db_path,
     incident_id,
 )
-from warroom.config import ConfigError, Settings, load_settings
+from warroom.config import MIN_LINES, ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from warroom.store.store import Store
@@ -55,8 +55,8 @@ def run_tail(
     """Check the arguments and run the panel full screen."""
     if not args.sources and not args.cmd:
         raise UsageError("give at least one log file, glob or --cmd COMMAND to follow")
-    if args.lines is not None and args.lines < 100:
-        raise UsageError("--lines must be at least 100")
+    if args.lines is not None and args.lines < MIN_LINES:
+        raise UsageError(f"--lines must be at least {MIN_LINES}")
     keymap = checked_keymap(settings)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("warroom tail needs a terminal; for a pipe use `tail -F`")

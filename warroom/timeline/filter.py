@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from warroom.timeline.parse import LEVELS
 from warroom.timeline.records import LogRecord
 
-__all__ = ["LEVELS", "LEVEL_RANK", "LineFilter"]
+__all__ = ["LEVEL_RANK", "LineFilter"]
 
-LEVELS = ("trace", "debug", "info", "notice", "warning", "error", "critical")
 LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
 
 

@@ -140,7 +140,7 @@ def check_keymap(keymap: dict[str, str]) -> dict[str, str]:
             raise ValueError(
                 f"keys.{binding_id}: no key has that id (warroom config --keys lists them)"
             )
-        for key in keys.split(","):
+        for key in keys.split(","):  # empty parts too: "p,,P" is a typo, not two keys
             if not _KEY.match(key.strip()):
                 raise ValueError(
                     f"keys.{binding_id}: {keys!r} is not a key list like \"ctrl+g\" or \"f8,P\""
