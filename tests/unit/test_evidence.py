@@ -119,3 +119,20 @@ def test_edit_and_remove_leave_an_audit_trail(store: Store) -> None:
         store.remove_event(system.id, actor="ana")
     with pytest.raises(StoreError, match="no timeline entry #999"):
         store.event(999)
+
+
+def test_pin_record_keeps_the_line_its_time_and_where_to_find_it(store: Store,
+                                                                 tmp_path: Path) -> None:
+    from warroom.timeline.records import LogRecord
+
+    log = tmp_path / "app.log"
+    log.write_bytes(b"first\n2026-11-27T13:50:00Z WARN slow [b]x[/]\n")
+    incident = store.create_incident("x", actor="ana")
+    raw = b"2026-11-27T13:50:00Z WARN slow [b]x[/]"
+    record = LogRecord(3, "s1", "app", str(log), 6, None, raw, raw.decode(),
+                       datetime(2026, 11, 27, 13, 50, tzinfo=UTC), "warning", False, T0)
+    pin = store.pin_record(incident.id, record, actor="ana")
+    assert (pin.kind, pin.text, pin.level) == (EventKind.PIN, raw.decode(), "warning")
+    assert (pin.source, pin.position) == (str(log), 2)  # counted: it was read from the end
+    assert pin.occurred_at == datetime(2026, 11, 27, 13, 50, tzinfo=UTC)
+    assert pin.recorded_at == T0

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from warroom.clock import Clock
     from warroom.core.models import Incident
+    from warroom.timeline.records import LogRecord
 
 
 def stored_time(at: datetime) -> str:
@@ -93,6 +94,17 @@ class TimelineEntries:
             incident_id, EventKind.PIN, raw.decode("utf-8", "replace"), actor=actor,
             occurred_at=occurred.astimezone(UTC), source=source, position=position, level=level,
             recorded_at=received_at.astimezone(UTC),
+        )
+
+    def pin_record(self, incident_id: int, record: LogRecord, *, actor: str) -> TimelineEvent:
+        """Pin a line from the live timeline: whole, with its own time, level, and where
+        to find it again (its line number, counted now if it was read from a file's end)."""
+        from warroom.timeline.follow import locate
+
+        source, position = locate(record)
+        return self.pin_line(
+            incident_id, record.raw, actor=actor, logged_at=record.ts,
+            received_at=record.received, source=source, position=position, level=record.level,
         )
 
     def edit_event(

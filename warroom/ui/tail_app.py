@@ -13,7 +13,6 @@ from warroom.clock import Clock, SystemClock
 from warroom.config import Settings
 from warroom.resources import data_dir
 from warroom.timeline.engine import TailEngine
-from warroom.timeline.follow import locate
 from warroom.timeline.sources import TailOptions
 from warroom.ui.gc_tuning import restore_gc, tune_gc
 from warroom.ui.look import apply_look
@@ -91,16 +90,6 @@ class TailApp(App[None]):
             )
             return
         record = event.record
-        source, position = locate(record)
-        self.store.pin_line(
-            self.incident_id,
-            record.raw,
-            actor=self.actor,
-            logged_at=record.ts,
-            received_at=record.received,
-            source=source,
-            position=position,
-            level=record.level,
-        )
+        self.store.pin_record(self.incident_id, record, actor=self.actor)
         self.query_one(LogView).mark_pinned(record.seq)
         self.notify(f"Pinned into incident #{self.incident_id}.", timeout=3)

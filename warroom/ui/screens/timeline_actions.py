@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from warroom.core.evidence import insert_timeline
 from warroom.core.models import EventKind
 from warroom.timeline.engine import TailEngine
-from warroom.timeline.follow import locate
 from warroom.timeline.sources import TailOptions
 from warroom.ui.screens.prompt import PromptDialog
 from warroom.ui.widgets.editor import ArtifactEditor
@@ -86,11 +85,7 @@ class TimelineActions(_Base):
 
     def on_log_view_pin_requested(self, event: LogView.PinRequested) -> None:
         record = event.record
-        source, position = locate(record)
-        self.wapp.store.pin_line(
-            self.incident_id, record.raw, actor=self.wapp.actor, logged_at=record.ts,
-            received_at=record.received, source=source, position=position, level=record.level,
-        )
+        self.wapp.store.pin_record(self.incident_id, record, actor=self.wapp.actor)
         self.query_one(LogView).mark_pinned(record.seq)
         self.notify("Pinned into the incident timeline (ctrl+t shows it).", timeout=3)
 
