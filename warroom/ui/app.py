@@ -16,7 +16,7 @@ from warroom.config import Settings
 from warroom.resources import data_dir
 from warroom.store.store import Store
 from warroom.ui.gc_tuning import restore_gc, tune_gc
-from warroom.ui.look import apply_look
+from warroom.ui.look import apply_look, prepare_look
 
 
 class WarroomApp(App[None]):
@@ -45,6 +45,7 @@ class WarroomApp(App[None]):
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        prepare_look(self)
         self.settings = settings or Settings()
         self.keymap = keymap or {}
         self.store = store

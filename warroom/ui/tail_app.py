@@ -15,7 +15,7 @@ from warroom.resources import data_dir
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.sources import TailOptions
 from warroom.ui.gc_tuning import restore_gc, tune_gc
-from warroom.ui.look import apply_look
+from warroom.ui.look import apply_look, prepare_look
 from warroom.ui.widgets.log_view import LogView
 from warroom.ui.widgets.timeline_panel import TimelinePanel
 
@@ -46,6 +46,7 @@ class TailApp(App[None]):
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        prepare_look(self)
         self.paths, self.commands = paths, commands
         self.store, self.incident_id, self.actor = store, incident_id, actor
         self.clock = clock or SystemClock()
