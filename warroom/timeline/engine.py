@@ -114,8 +114,13 @@ class TailEngine:
 
     def add_path(self, path_or_glob: str, *, tag: str | None = None,
                  source_id: str | None = None) -> Source:
-        """A file, or a glob when the string has wildcards (what ``--log`` takes)."""
-        if glob.has_magic(path_or_glob):
+        """A file, or a glob when the string has wildcards (what ``--log`` takes).
+
+        A file that exists under that very name (``app[1].log``, ``what?.log``) is
+        that file: the name is tried literally before it is read as a pattern.
+        """
+        literal = os.path.lexists(os.path.expanduser(path_or_glob))
+        if glob.has_magic(path_or_glob) and not literal:
             return self.add_glob(path_or_glob, tag=tag, source_id=source_id)
         return self.add_file(path_or_glob, tag=tag, source_id=source_id)
 

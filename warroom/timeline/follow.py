@@ -24,22 +24,18 @@ a 1 GB file costs a few reads, not a scan.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import stat
 import time
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from warroom.timeline.lines import LineSplitter
+from warroom.timeline.formats import special_kind
+from warroom.timeline.reader import FINGERPRINT_BYTES, READ_CHUNK, OpenFile, read_backlog
 from warroom.timeline.records import LogRecord, RawLine, SourceState
 
 __all__ = ["FileFollower", "FollowResult", "StateChange", "read_backlog"]
 
-BLOCK = 64 * 1024
-READ_CHUNK = 1 << 20
-FINGERPRINT_BYTES = 256
 # A pinned line from the backlog of a file opened at its end has no line number
 # yet; it is counted when pinned (about 25 ms for 32 MiB in the page cache).
 # Past this, or if the file changed under it, the line is located by byte offset.
@@ -49,7 +45,8 @@ Opener = Callable[[str], int]
 
 
 def _default_opener(path: str) -> int:
-    return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    # O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore it).
+    return os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
 
 
 class StateChange(NamedTuple):
@@ -73,10 +70,12 @@ def line_number_at(path: str, offset: int, raw: bytes) -> int | None:
     if offset > COUNT_LINES_UP_TO:
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO's lines are gone once read
+            return None
         if raw and os.pread(fd, len(raw), offset) != raw:
             return None
         count = pos = 0
@@ -105,79 +104,6 @@ def locate(record: LogRecord) -> tuple[str, int | None]:
     if line_no is not None:
         return record.path, line_no
     return f"{record.path}@{record.offset}", None
-
-
-def read_backlog(fd: int, size: int, lines: int, max_bytes: int) -> tuple[int, bytes]:
-    """Return ``(start, data)``: the last ``lines`` complete lines of the first
-    ``size`` bytes plus any unfinished last line, reading backwards in blocks.
-
-    Reads at most about ``max_bytes``; if that is not enough for ``lines``
-    lines, starts at the first line boundary found within it.
-    """
-    need = lines + 1  # the newline before the first wanted line
-    blocks: list[bytes] = []
-    pos = size
-    start = 0
-    found = 0
-    while pos > 0:
-        step = min(BLOCK, pos)
-        pos -= step
-        block = os.pread(fd, step, pos)
-        count = block.count(b"\n")
-        if found + count >= need:
-            cut = len(block)
-            for _ in range(need - found):
-                cut = block.rfind(b"\n", 0, cut)
-            blocks.append(block[cut + 1:])
-            start = pos + cut + 1
-            break
-        found += count
-        blocks.append(block)
-        if size - pos >= max_bytes:
-            data = b"".join(reversed(blocks))
-            first = data.find(b"\n")
-            if first < 0:  # one enormous unfinished line: skip it
-                return size, b""
-            return pos + first + 1, data[first + 1:]
-    blocks.reverse()
-    return start, b"".join(blocks)
-
-
-class _Handle(LineSplitter):
-    """An open file being read: the splitter's position, plus identity and fingerprint."""
-
-    __slots__ = ("dev", "fd", "fp", "ino", "last_data", "mtime", "size")
-
-    def __init__(self, fd: int, path: str, st: os.stat_result, max_line: int) -> None:
-        super().__init__(path, max_line=max_line)
-        self.fd = fd
-        self.dev, self.ino = st.st_dev, st.st_ino
-        self.fp = b""
-        self.size, self.mtime = -1, -1
-        self.last_data = 0.0
-
-    def read(self, out: list[RawLine], limit: int) -> tuple[int, bool]:
-        """Read from ``pos`` towards the end, at most ``limit`` bytes.
-
-        Returns (bytes read, whether the limit stopped us).
-        """
-        total = 0
-        while total < limit:
-            want = min(READ_CHUNK, limit - total)
-            data = os.pread(self.fd, want, self.pos)
-            total += len(data)
-            if data:
-                self.split(data, out)
-            if len(data) < want:  # the end, for now
-                return total, False
-        return total, True
-
-    def fingerprint(self) -> None:
-        self.fp = os.pread(self.fd, FINGERPRINT_BYTES, 0)
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
 
 
 def _reason(exc: OSError) -> str:
@@ -223,8 +149,8 @@ class FileFollower:
         self._max_lag = max_lag_bytes
         self.skipped_bytes = 0
         self._monotonic = monotonic
-        self._cur: _Handle | None = None
-        self._draining: list[_Handle] = []
+        self._cur: OpenFile | None = None
+        self._draining: list[OpenFile] = []
         self.state: SourceState | None = None
         self.detail = ""
         self._settling = False
@@ -309,11 +235,9 @@ class FileFollower:
         except OSError as exc:
             self._unreadable(changes, exc)
             return False
-        if stat.S_ISDIR(st.st_mode):
-            self._unreadable(changes, "is a directory")
-            return False
-        if not stat.S_ISREG(st.st_mode):
-            self._unreadable(changes, "not a regular file")
+        why = special_kind(st.st_mode)
+        if why is not None:
+            self._unreadable(changes, why)
             return False
         try:
             fd = self._opener(self.path)
@@ -330,30 +254,56 @@ class FileFollower:
 
     def _start_reading(self, fd: int, lines: list[RawLine], changes: list[StateChange]) -> bool:
         st = os.fstat(fd)  # the file actually opened, should the name have moved meanwhile
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EISDIR if stat.S_ISDIR(st.st_mode) else errno.EINVAL,
-                          "not a regular file")
-        h = _Handle(fd, self.path, st, self._max_line)
+        why = special_kind(st.st_mode)
+        if why is not None:
+            os.close(fd)
+            self._unreadable(changes, why)
+            return False
+        h = OpenFile(fd, self.path, st, self._max_line)
         start = self._start
         detail = ""
-        if start == "start" and st.st_size > self._catchup:
+        h.tell_format()
+        compressed = h.fmt is not None and h.fmt.kind == "gzip"
+        if start == "start" and st.st_size > self._catchup and not h.fifo:
             start, detail = "end", f"started near the end of {st.st_size} bytes"
-        if start == "end":
-            begin, data = read_backlog(fd, st.st_size, self.backlog, self._max_backlog)
-            h.pos, h.line_no = begin, (1 if begin == 0 else None)
-            if data:
-                h.split(data, lines)
-        elif isinstance(start, int):
+        if isinstance(start, int) and compressed:
+            start = "end"  # read before under another name: decompressed, nothing handed out
+            h.start_at_end(st.st_size, 0, self._max_backlog, lines)
+        elif start == "end":
+            h.start_at_end(st.st_size, self.backlog, self._max_backlog, lines)
+        elif isinstance(start, int) and not h.fifo:
             h.pos, h.line_no = min(start, st.st_size), (1 if start == 0 else None)
+            if h.wide is not None:
+                h.pos = max(h.pos, h.wide.bom)
         h.fingerprint()
         h.size, h.mtime = st.st_size, st.st_mtime_ns
         self._cur = h
         self._start = "start"  # whatever appears under this name later is new
-        self._set(changes, SourceState.FOLLOWING, detail)
         _, hit = h.read(lines, self._limit)
+        self._announce(h, changes, detail, opening=True)
         return hit
 
-    def _check_current(self, h: _Handle, lines: list[RawLine],
+    def _announce(self, h: OpenFile, changes: list[StateChange], detail: str = "", *,
+                  opening: bool = False) -> None:
+        """Say what the file turned out to hold (binary, UTF-16, gzip, damaged, a pipe)."""
+        if not (opening or h.announce or (h.gz is not None and h.gz.damaged)):
+            return
+        h.announce = False
+        fmt = h.fmt
+        if h.gz is not None and h.gz.damaged:
+            self._set(changes, SourceState.UNREADABLE, h.gz.damaged)
+        elif fmt is not None and fmt.kind == "binary":
+            self._set(changes, SourceState.BINARY, fmt.label)
+        else:
+            label = fmt.label if fmt is not None else ""
+            self._set(changes, SourceState.FOLLOWING, "; ".join(filter(None, [label, detail])))
+
+    @property
+    def needs_polling(self) -> bool:
+        """A FIFO sends no change events: its reader must look on every poll tick."""
+        return self._cur is not None and self._cur.fifo
+
+    def _check_current(self, h: OpenFile, lines: list[RawLine],
                        changes: list[StateChange]) -> bool:
         try:
             st: os.stat_result | None = os.stat(self.path)
@@ -365,54 +315,62 @@ class FileFollower:
             return False
         if st is None or (st.st_dev, st.st_ino) != (h.dev, h.ino):
             return self._replaced(h, st, lines, changes)
-        if st.st_size == h.size and st.st_mtime_ns == h.mtime and h.pos >= st.st_size:
+        if h.fifo:
+            _, hit = h.read(lines, self._limit)
+            return hit
+        pos = h.file_pos
+        if (st.st_size == h.size and st.st_mtime_ns == h.mtime and pos >= st.st_size
+                and h.caught_up):
             return False  # the common poll: nothing happened
         try:
-            if st.st_size < h.pos or self._regrown(h):
+            if h.fmt is None:
+                h.tell_format()  # a file that was empty: its first bytes have come
+            if st.st_size < pos or self._regrown(h):
                 self._truncated(h, st, lines, changes)
-            elif self._max_lag is not None and st.st_size - h.pos > self._max_lag:
+            elif (self._max_lag is not None and st.st_size - pos > self._max_lag
+                  and h.gz is None):
                 self._skip_ahead(h, st.st_size, lines, changes)
             _, hit = h.read(lines, self._limit)
-            if len(h.fp) < FINGERPRINT_BYTES and h.pos > len(h.fp):
+            if len(h.fp) < FINGERPRINT_BYTES and h.file_pos > len(h.fp):
                 h.fingerprint()
         except OSError as exc:
             self._retire(h, lines)
             self._unreadable(changes, exc)
             return False
+        self._announce(h, changes)
         h.size, h.mtime = st.st_size, st.st_mtime_ns
         return hit
 
-    def _regrown(self, h: _Handle) -> bool:
+    def _regrown(self, h: OpenFile) -> bool:
         """The first bytes changed: truncated and written again past our position."""
         return bool(h.fp) and os.pread(h.fd, len(h.fp), 0) != h.fp
 
-    def _truncated(self, h: _Handle, st: os.stat_result, lines: list[RawLine],
+    def _truncated(self, h: OpenFile, st: os.stat_result, lines: list[RawLine],
                    changes: list[StateChange]) -> None:
         h.flush(lines)
-        old = h.pos
-        h.pos, h.line_no = 0, 1
+        old = h.file_pos
+        h.rewind()
         h.fingerprint()
         how = "shrank" if st.st_size < old else "rewritten from the start"
         self._set(changes, SourceState.TRUNCATED, f"{how}: was {old} bytes, now {st.st_size}")
         self._set(changes, SourceState.FOLLOWING)
 
-    def _skip_ahead(self, h: _Handle, size: int, lines: list[RawLine],
+    def _skip_ahead(self, h: OpenFile, size: int, lines: list[RawLine],
                     changes: list[StateChange]) -> None:
         h.flush(lines)
-        begin, data = read_backlog(h.fd, size, self.backlog, self._max_backlog)
-        self.skipped_bytes += max(0, begin - h.pos)
-        h.pos, h.line_no = begin, None
-        if data:
-            h.split(data, lines)
+        old = h.pos
+        h.line_no = None
+        self.skipped_bytes += max(0, h.start_at_end(size, self.backlog, self._max_backlog,
+                                                    lines) - old)
         self._set(changes, SourceState.FOLLOWING,
                   f"fell behind: skipped {self.skipped_bytes} bytes in all to keep up")
 
-    def _retire(self, h: _Handle, lines: list[RawLine]) -> None:
+    def _retire(self, h: OpenFile, lines: list[RawLine]) -> None:
         h.flush(lines)
         h.close()
         self._cur = None
 
-    def _replaced(self, h: _Handle, st: os.stat_result | None, lines: list[RawLine],
+    def _replaced(self, h: OpenFile, st: os.stat_result | None, lines: list[RawLine],
                   changes: list[StateChange]) -> bool:
         """The name no longer leads to our file: finish it, then follow the new one."""
         self._cur = None

@@ -14,9 +14,10 @@ from enum import StrEnum
 
 from warroom.clock import Clock
 from warroom.timeline.parse import LineParser
-from warroom.timeline.sanitize import sanitize
+from warroom.timeline.sanitize import ELLIPSIS, sanitize
 
-__all__ = ["Batch", "LogRecord", "RawLine", "RecordMaker", "SourceEvent", "SourceState"]
+__all__ = ["Batch", "LogRecord", "RawLine", "RecordMaker", "SourceEvent", "SourceState",
+           "state_text"]
 
 # (raw line without its newline, file path or command, byte offset, 1-based line number)
 RawLine = tuple[bytes, str, int, int | None]
@@ -30,7 +31,8 @@ class SourceState(StrEnum):
     FOLLOWING = "following"
     ROTATED = "rotated"  # renamed away or replaced by a new file of the same name
     TRUNCATED = "truncated"  # shrank, or was truncated and regrew (copytruncate)
-    UNREADABLE = "unreadable"  # permission denied, a directory, an I/O error
+    UNREADABLE = "unreadable"  # permission denied, a directory, a device, an I/O error
+    BINARY = "binary"  # not text: followed, but its bytes are not shown
     DELETED = "deleted"  # removed; waiting for it to be created again
     RUNNING = "running"  # a command source's process is running
     EXITED = "exited"  # the process ended; see exit_code
@@ -46,8 +48,26 @@ class SourceEvent:
     state: SourceState
     at: datetime
     path: str | None = None  # the file concerned (a glob has many), or the command
-    detail: str = ""
+    detail: str = ""  # facts joined by "; ", the first one why the state is what it is
     exit_code: int | None = None  # EXITED only; negative: killed by that signal
+
+
+# States in which a source shows no lines: its tag says why, not only what.
+_WHY = frozenset({SourceState.WAITING, SourceState.UNREADABLE, SourceState.FAILED})
+
+
+def state_text(event: SourceEvent) -> str:
+    """What a source's tag says of it: "following", "exited 3", "unreadable: is a
+    directory", "binary, not shown". Safe to show (a detail may hold a file name)."""
+    text = event.state.value
+    why = event.detail.split("; ", 1)[0]  # not how it is watched (events or polling)
+    if event.state is SourceState.EXITED and event.exit_code is not None:
+        text += f" {event.exit_code}"
+    elif event.state is SourceState.BINARY:
+        text += f", {why or 'not shown'}"
+    elif why and event.state in _WHY:
+        text += f": {why}"
+    return sanitize(text)
 
 
 class LogRecord:
@@ -60,12 +80,13 @@ class LogRecord:
     keeps a 100k-line buffer about a third smaller.
     """
 
-    __slots__ = ("_raw", "continuation", "level", "line_no", "offset", "path", "received",
-                 "seq", "source_id", "tag", "text", "ts")
+    __slots__ = ("_raw", "continuation", "cut", "level", "line_no", "offset", "path",
+                 "received", "seq", "source_id", "tag", "text", "ts")
 
     def __init__(self, seq: int, source_id: str, tag: str, path: str, offset: int,
                  line_no: int | None, raw: bytes, text: str, ts: datetime | None,
-                 level: str | None, continuation: bool, received: datetime) -> None:
+                 level: str | None, continuation: bool, received: datetime,
+                 cut: int = 0) -> None:
         self.seq = seq  # engine-wide arrival order, from 1
         self.source_id = source_id
         self.tag = tag
@@ -80,6 +101,7 @@ class LogRecord:
         self.level = level
         self.continuation = continuation  # part of a record started by an earlier line
         self.received = received  # when the engine read it (the injected clock)
+        self.cut = cut  # bytes of the line not in ``text`` (cut for display), 0 when whole
 
     @property
     def raw(self) -> bytes:
@@ -134,6 +156,20 @@ class RecordMaker:
             text = sanitize(raw, max_len=cap)
             # A cut line (a long JSON record) is parsed whole, or its fields would be lost.
             parsed = parse(raw.decode("utf-8", "replace") if len(raw) > cap else text)
+            cut = _cut_bytes(raw, text, cap) if cap and len(text) == cap else 0
             append(LogRecord(0, sid, tag, path, offset, line_no, raw, text, parsed.ts,
-                             parsed.level, parsed.continuation, now))
+                             parsed.level, parsed.continuation, now, cut))
         return out
+
+
+def _cut_bytes(raw: bytes, text: str, cap: int) -> int:
+    """How many bytes of ``raw`` its display text ``text`` (``cap`` long) leaves out.
+
+    Counted as the line's length less what the shown part takes in UTF-8: exact
+    for text, close when control sequences were stripped from what is shown.
+    """
+    if text[-1] != ELLIPSIS:
+        return 0
+    if len(raw) <= 4 * cap + 256 and sanitize(raw) == text:  # a whole line that ends in "…"
+        return 0
+    return max(1, len(raw) - len(text[:-1].encode("utf-8")))

@@ -155,8 +155,9 @@ class Source:
         reason = hub.status(directory)
         if reason not in (STARTING, MISSING) and reason != self.polling:
             self.polling = reason
-            if self.state is not None:
-                self._sink.submit([], [self._event(self.state, reason or "watching for changes")])
+            if self.state is not None:  # the state's own detail first: why it shows no lines
+                detail = "; ".join(filter(None, [self.detail, reason or "watching for changes"]))
+                self._sink.submit([], [self._event(self.state, detail)])
         if reason is None:
             return self._options.safety_interval
         return self._options.poll_interval
@@ -225,6 +226,8 @@ class FileSource(Source):
                 if detector.silent(timed_out, bool(result.lines)):
                     self._hub.demote(directory, "polling (changes arrive without events)")
                 timeout = self._watch_mode(self._hub, directory)
+                if follower.needs_polling:
+                    timeout = min(timeout, self._options.poll_interval)
                 if result.more:
                     timed_out = False
                     continue
@@ -294,6 +297,8 @@ class GlobSource(Source):
                     check_all, self._check_all = self._check_all, False
                     pending, self._pending = self._pending, set()
                 timeout = self._watch_mode(self._hub, self.base)
+                if any(f.needs_polling for f, _ in list(self._files.values())):
+                    timeout, check_all = min(timeout, self._options.poll_interval), True
                 now = time.monotonic()
                 if reglob or first or now - last_glob >= max(self._options.reglob_interval,
                                                              timeout):

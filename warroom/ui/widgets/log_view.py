@@ -59,6 +59,7 @@ DIM = Style(dim=True)
 MATCH = Style(reverse=True, bold=True)
 CURSOR = Style(reverse=True)
 PIN = Style(color="yellow", bold=True)
+CUT = Style(color="yellow")
 
 
 def _clock(ts: datetime | None, received: datetime) -> tuple[str, Style | None]:
@@ -233,6 +234,10 @@ class LogView(ScrollView, can_focus=True):
             Segment(" "),
         ]
         segments += self._highlighted(record.text, line_style)
+        if record.cut:  # a huge line: say at the row's end how much of it is not shown
+            marker = Segment(f"…[+{record.cut:,} bytes]", CUT)
+            room = max(0, width - marker.cell_length)
+            segments = [*Strip(segments).crop(0, room), marker]
         strip = Strip(segments).crop(0, width)
         if cursor:
             strip = strip.apply_style(CURSOR)

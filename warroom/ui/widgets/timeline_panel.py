@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.filter import LineFilter
-from warroom.timeline.records import SourceEvent, SourceState
+from warroom.timeline.records import SourceEvent, SourceState, state_text
 from warroom.ui.widgets.log_view import LogView
 
 STATE_STYLE = {
@@ -32,6 +32,7 @@ STATE_STYLE = {
     SourceState.ROTATED: "cyan",
     SourceState.TRUNCATED: "cyan",
     SourceState.UNREADABLE: "red",
+    SourceState.BINARY: "red",
     SourceState.DELETED: "yellow",
     SourceState.EXITED: "yellow",
     SourceState.FAILED: "red",
@@ -132,6 +133,7 @@ class TimelinePanel(Vertical):
         records.sort(key=lambda r: (r.ts or r.received).timestamp())
         self.view.add_records(records)
         self._drain()
+        self._status()  # a source with no lines at all still shows its state
 
     def _drain(self) -> None:
         if self.engine is None:
@@ -179,10 +181,7 @@ class TimelinePanel(Vertical):
             line.append("  ")
             line.append(source.tag, style=view.tag_style(source.tag))
             if event is not None:
-                state = event.state.value
-                if event.state is SourceState.EXITED and event.exit_code is not None:
-                    state += f" {event.exit_code}"
-                line.append(f" {state}", style=STATE_STYLE.get(event.state, ""))
+                line.append(f" {state_text(event)}", style=STATE_STYLE.get(event.state, ""))
         self.query_one("#timeline-status", Static).update(line)
 
     # -- filter and search ---------------------------------------------------
