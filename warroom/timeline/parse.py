@@ -6,7 +6,12 @@ after how many tokens) and which token holds the level, tries that first,
 and falls back to the full search when a line stops matching, so the common
 case is one anchored regex match and one token match.
 
-Timestamps: a line with a zone or an epoch gives an aware datetime; a line
+Timestamps come from one grammar: the orders of the date parts (Y-m-d, d-m-Y,
+m-d-Y, d-b-Y, b-d-Y, compact YYYYMMDD, year-less m-d and b-d) with the separators
+logs use, a time with a fraction after a dot, a comma or a colon, and a zone. Where
+a line carries several stamps the most complete wins: a date with a year over one
+without, an epoch (seconds to nanoseconds) as the tie-breaker; a source learns the
+winner's place. A line with a zone or an epoch gives an aware datetime; a line
 without a zone gives a naive datetime (the writer's local time, which we do
 not know), shown as a naive ISO string. Internally the hot path carries ISO
 strings, converted per whole second once (a small cache) with the fraction
@@ -77,9 +82,10 @@ def normalize_level(word: str) -> str | None:
 
 def _numeric_level(key: str, n: int) -> str | None:
     """Numeric levels: bunyan/pino ``level``, Python ``levelno``, syslog/GCP severity."""
+    key = _key_name(key)
     if key == "levelno":  # Python logging
         return _PYTHON_LEVELNO.get(n)
-    if key == "severity" or key == "syslog.severity" or key == "priority":
+    if key in ("severity", "syslogseverity", "priority"):
         if 0 <= n <= 7:
             return _SYSLOG_SEVERITY[n]
         if n >= 100:
@@ -91,15 +97,35 @@ def _numeric_level(key: str, n: int) -> str | None:
 # --- timestamp patterns -------------------------------------------------------------
 
 # fmt: off
-_MON = (r"(?P<b>(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
-        r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))")
+# Month and day names in the spellings logs use (Jan, JAN, jan, January): literal
+# alternatives, because a case-insensitive group is several times slower to match.
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def _spellings(names: tuple[str, ...], short: int = 3) -> str:
+    forms = []
+    for name in names:
+        tail = name[short:]
+        for head, rest in ((name[:short], tail), (name[:short].upper(), tail.upper()),
+                           (name[:short].lower(), tail.lower())):
+            forms.append(head + (f"(?:{rest})?" if rest else ""))
+    return "|".join(forms)
+
+
+_MON = "(?P<b>" + _spellings(_MONTH_NAMES).replace("Sep(?:tember)?", "Sep(?:t(?:ember)?)?") + ")"
+_WEEKDAY = "(?:" + _spellings(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                               "Saturday", "Sunday")) + ")"
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _DAY = r"(?P<d>0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?P<m>0?[1-9]|1[0-2])"
-_TIME = r"(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d):(?P<S>[0-5]\d|60)(?:[.,](?P<f>\d{1,9}))?(?!\d)"
+# A fraction after a dot, a comma or (three digits or more) a colon: 10:00:01:123.
+_FRAC = r"(?:(?:[.,]|:(?=\d{3}))(?P<f>\d{1,9}))?(?!\d)"
+_TIME = r"(?P<H>[01]?\d|2[0-3])(?P<tsep>[:.])(?P<M>[0-5]\d)(?P=tsep)(?P<S>[0-5]\d|60)" + _FRAC
 _TZ = (r"(?:(?P<z>Z(?![A-Za-z])|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?(?![\d:]))"
        r"|\s(?P<z2>[+-](?:[01]\d|2[0-3])[0-5]\d(?!\d)|(?:UTC|GMT)(?![A-Za-z])))?")
+_DATE_TIME = r"(?:[T_:-]|,?\s+)"  # between the date and the time
 
 
 @dataclass(slots=True, frozen=True)
@@ -114,39 +140,50 @@ def _p(name: str, rx: str) -> _Pattern:
     return _Pattern(name, re.compile(rx))
 
 
+# The grammar: the orders of the date parts (Y-m-d, d-m-Y, m-d-Y, d-b-Y, b-d-Y, year-less
+# m-d and b-d), each with the separators logs use, then a time with any fraction and zone.
 _PATTERNS: tuple[_Pattern, ...] = (
-    # ISO-8601 and its relatives: log4j/Python "," millis, Go "/", BGL "-" and "." times.
-    _p("iso", r"(?<![\d.])(?P<Y>(?:19|20)\d\d)(?P<ds>[-/.])" + _MONTH + r"(?P=ds)" + _DAY
-       + r"(?:[T_:-]|\s+)(?P<H>[01]?\d|2[0-3])(?P<tsep>[:.])(?P<M>[0-5]\d)(?P=tsep)"
-       r"(?P<S>[0-5]\d|60)(?:[.,](?P<f>\d{1,9}))?(?!\d)" + _TZ),
-    # Compact: 20240115T100000Z, 081109 203615 (HDFS); only at the start of a line.
-    _p("compact", r"^\[?(?P<Y>(?:19|20)?\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
-       r"[ T](?P<H>[01]\d|2[0-3])(?P<M>[0-5]\d)(?P<S>[0-5]\d)(?:[.,](?P<f>\d{1,9}))?(?!\d)"
-       + _TZ),
+    # ISO-8601 and its relatives: log4j/Python "," millis, Go "/", BGL "-" and "." times,
+    # a month name in the middle (2024-Jan-15).
+    _p("iso", r"(?<![\d.])(?P<Y>(?:19|20)\d\d)(?P<ds>[-/.])(?:" + _MONTH + "|" + _MON
+       + r")(?P=ds)" + _DAY + _DATE_TIME + _TIME + _TZ),
+    # Compact: 20240115T100000Z (anywhere), 081109 203615 (HDFS; only at the start of a line).
+    _p("compact", r"(?:^\[?|(?<=\s)(?=(?:19|20)\d{6}T))(?P<Y>(?:19|20)?\d\d)"
+       r"(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])[ T_-]"
+       r"(?P<H>[01]\d|2[0-3])(?P<M>[0-5]\d)(?P<S>[0-5]\d)" + _FRAC + _TZ),
+    # A compact date with a separated time anywhere: 20240115-10:00:00:123, 20240115 10.00.00.
+    _p("compact_date", r"(?<![\w.])(?P<Y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])"
+       r"(?P<d>0[1-9]|[12]\d|3[01])[ T_:-]" + _TIME + _TZ),
     # yy/mm/dd HH:MM:SS (log4j "yy/MM/dd", Spark).
     _p("ymd2", r"(?<![\d/.])(?P<Y>\d\d)/(?P<m>0[1-9]|1[0-2])/(?P<d>0[1-9]|[12]\d|3[01])"
        r"[ T:]" + _TIME),
-    # mm/dd/yyyy (dd/mm/yyyy when the first number is over 12) and dd.mm.yyyy.
-    _p("dmy", r"(?<![\d/.])(?P<a>\d{1,2})(?P<ds>[/.])(?P<c>\d{1,2})(?P=ds)"
-       r"(?P<Y>(?:19|20)\d\d)[ T:,]\s?" + _TIME + _TZ),
+    # mm/dd/yyyy, mm-dd-yyyy (day first when the first number is over 12) and dd.mm.yyyy.
+    _p("dmy", r"(?<![\d/.-])(?P<a>\d{1,2})(?P<ds>[-/.])(?P<c>\d{1,2})(?P=ds)"
+       r"(?P<Y>(?:19|20)\d\d)" + _DATE_TIME + _TIME + _TZ),
     # Apache/nginx access (CLF): 10/Oct/2000:13:55:36 -0700.
     _p("clf", _DAY + r"/" + _MON + r"/(?P<Y>\d{4}):" + _TIME + _TZ),
     # 04 Dec 2005 04:47:44, Tue, 15 Nov 1994 08:12:31 GMT, 15-Jan-2024 10:00:00.123 (Tomcat).
-    _p("dmonY", r"(?<!\w)" + _DAY + r"[ -]" + _MON + r"[ -](?P<Y>\d{4})[ T:]+" + _TIME + _TZ),
+    _p("dmonY", r"(?<!\w)" + _DAY + r"[ ./-]" + _MON + r"[ ./-](?P<Y>\d{4})[ T:]+" + _TIME
+       + _TZ),
     # syslog "Jun 14 15:16:01", ctime "[Sun Dec 04 04:47:44 2005]", JUL "Jan 15, 2024 1:02:03 PM".
-    _p("monD", r"(?<!\w)(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?" + _MON
-       + r"\s+" + _DAY + r",?\s+(?:(?P<Y>\d{4})\s+)?" + _TIME
+    _p("monD", r"(?<!\w)(?:" + _WEEKDAY + r",?\s+)?" + _MON
+       + r"[\s-]+" + _DAY + r",?[\s-]+(?:(?P<Y>\d{4})\s+)?" + _TIME
        + r"(?:\s?(?P<p>[AaPp][Mm])\b)?(?:\s+(?P<Y2>(?:19|20)\d\d)(?!\d))?" + _TZ),
-    # Android logcat threadtime "03-17 16:13:38.811" (no year).
-    _p("logcat", r"^(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\s+" + _TIME),
+    # Year-less numeric: logcat "03-17 16:13:38.811", "[01.15 10:00:00]", "15/01 10:00:00"
+    # (month first unless the first number is over 12).
+    _p("md", r"(?<![\w.:/+-])(?P<a>[0-3]?\d)(?P<ds>[-/.])(?P<c>[0-3]?\d)(?:[T_-]|\s+)" + _TIME),
     # klog/glog "I0612 10:11:12.123456" (no year): the level letter is part of the stamp.
     _p("klog", r"^(?P<L>[IWEF])(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])\s+" + _TIME),
 )
 _KLOG = _PATTERNS[-1]
-_EPOCH = _p("epoch", r"^[\[(]?(?P<E>\d{10}(?:\d{3}){0,3}(?:\.\d{1,9})?)(?![\d.:])")
+# An epoch in s, ms, us or ns: at the start of a line, after a key (ts=...), or anywhere
+# as a whole token when it confirms a year-less stamp on the same line.
+_EPOCH = _p("epoch", r"[\[(]?(?P<E>\d{10}(?:\d{3}){0,3}(?:\.\d{1,9})?)(?![\w.:-])")
+_EPOCH_ANY = re.compile(r"(?:(?<=[\s\[(=])|^)(?P<E>\d{9,19}(?:\.\d{1,9})?)(?![\w.:-])")
 _HEAD = 160  # how far into a line a timestamp may start
 _MIN_EPOCH, _MAX_EPOCH = 946684800, 4102444800  # 2000-01-01 .. 2100-01-01
 _EPOCH_DIGITS = {n + extra: n for n in (9, 10) for extra in (0, 3, 6, 9)}
+_EPOCH_AGREES = timedelta(hours=27)  # a year-less wall time and an epoch: any zone apart
 # fmt: on
 
 
@@ -179,6 +216,7 @@ def _tzinfo(z: str) -> timezone:
 
 _STRIP = "[]()<>{}:;,|*#\"'"
 _BRACKETS = ("[", "<", "(", "{")
+_CLOSERS = "]>)}"
 _SCAN_TOKENS = 6
 _CONTINUATION = re.compile(r"(?:\s|at |Caused by|Suppressed:|Traceback|\.\.\.|File \"|\}|\])")
 _CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -196,29 +234,36 @@ def _word_level(tok: str, core: str, first: bool, numeric_before: bool) -> str |
         if core[0].isupper():  # "Info", "Warning": first token or bracketed
             return lv if first or bracketed else None
         return lv if bracketed or (first and tok.endswith(":")) else None  # "[notice]"
-    if len(core) == 1:
-        return _LETTERS.get(core) if numeric_before else None  # logcat "pid tid D"
+    if len(core) == 1:  # logcat "pid tid D", or one bracketed letter "[W]"
+        closed = tok[0] in _BRACKETS and len(tok) >= 3 and tok.rstrip(":")[-1] in _CLOSERS
+        return _LETTERS.get(core) if numeric_before or closed else None
     if "=" in core:
         key, _, val = core.partition("=")
         if key.lower() in _LOGFMT_KEYS:
             return normalize_level(val.strip("\"'"))
         return None
-    if ":" in core:  # "[core:error]", "ERROR:root:msg"
-        for part in core.split(":"):
+    if ":" in core or "/" in core:  # "[core:error]", "ERROR:root:msg", "[main/WARN]"
+        for part in core.replace("/", ":").split(":"):
             lv = _WORDS.get(part)
             if lv is not None and (part.isupper() or tok[0] in _BRACKETS):
                 return lv
-        return None
+        if not first or core[1] != "/":
+            return None
     if first and len(core) > 2 and core[1] == "/" and core[0] in _LETTERS:
         return _LETTERS[core[0]]  # logcat brief "D/Tag( 123):"
     return None
 
 
 def _scan_level(text: str) -> tuple[str | None, int]:
-    """First level token near the start of ``text``; returns (level, token index)."""
+    """First level token near the start of ``text``; returns (level, token index).
+
+    Words inside a bracketed field ("[order service]") are a field, not the message,
+    so a level in a second bracket is still found.
+    """
     plain = 0
     seen = 0
     numeric_before = False
+    in_field = False
     tokens = text.split(None, _SCAN_TOKENS + 2)[: _SCAN_TOKENS + 2]
     for i, tok in enumerate(tokens):
         core = tok.strip(_STRIP)
@@ -228,23 +273,55 @@ def _scan_level(text: str) -> tuple[str | None, int]:
         if lv is not None:
             return lv, i
         seen += 1
-        if tok.endswith(":") and ":" not in core:
-            # The message starts here ("sshd[42]: ..."); it may open with its own
-            # level in capitals, as PostgreSQL's does under syslog ("postgres[7]: WARNING:").
-            after = tokens[i + 1] if i + 1 < len(tokens) else ""
-            lv = _UPPER.get(after[:-1]) if after.endswith(":") else None
-            return (lv, i + 1) if lv is not None else (None, -1)
+        if tok.endswith(":") and ":" not in core and not in_field:
+            # The message starts here ("sshd[42]: ..."); it may open with its own level,
+            # as databases logging through syslog do ("postgres[7]: [3-1] WARNING:  ...").
+            rest = text.split(None, i + 1)
+            lv = _message_level(rest[i + 1]) if len(rest) > i + 1 else None
+            return (lv, -1) if lv is not None else (None, -1)
         if seen >= _SCAN_TOKENS:
             break
+        opens = tok[0] in _BRACKETS and tok.rstrip(":,")[-1] not in _CLOSERS
         if core.isdigit():
             numeric_before = seen == 1 or numeric_before
         else:
             numeric_before = False
-            if core.isalpha() and not core.isupper():
+            if core.isalpha() and not core.isupper() and not (in_field or opens):
                 plain += 1
                 if plain >= 2:  # message text has begun
                     break
+        if opens:
+            in_field = True
+        elif in_field and tok.rstrip(":,")[-1] in _CLOSERS:
+            in_field = False
     return None, -1
+
+
+def _message_level(msg: str) -> str | None:
+    """The level a message opens with after a ``tag:``: a capital word with a colon or a
+    bracketed word, after bracketed counters and key=value fields, or a JSON object's."""
+    if msg[:1] == "{":
+        try:
+            obj = _decode_json(msg)[0]
+        except ValueError:
+            return None
+        return _pick(obj, "level", _LEVEL_KEYS, _json_level)[0] if type(obj) is dict else None
+    for tok in msg.split(None, 5)[:5]:
+        core = tok.strip(_STRIP)
+        if not core:
+            continue
+        bracketed = tok[0] in _BRACKETS
+        lv = _WORDS.get(core)
+        if lv is not None and ((core.isupper() and tok.endswith(":")) or bracketed):
+            return lv
+        if "=" in core:
+            key, _, val = core.partition("=")
+            if key.lower() in _LOGFMT_KEYS:
+                return normalize_level(val.strip("\"'"))
+            continue
+        if not (bracketed or core.isdigit()):
+            return None
+    return None
 
 
 def _slot_regex(index: int) -> re.Pattern[str]:
@@ -268,12 +345,20 @@ class ParsedLine:
     continuation: bool
 
 
+# JSON field names, compared by their letters alone (Level, @level, LOG_LEVEL, logLevel,
+# severity_text all read as a level), in order of preference.
 # fmt: off
-_TS_KEYS = ("time", "timestamp", "ts", "@timestamp", "t", "datetime", "date", "@t", "asctime",
-            "eventTime", "time_local", "created_at", "__REALTIME_TIMESTAMP")
-_LEVEL_KEYS = ("level", "severity", "lvl", "log.level", "levelname", "loglevel", "@l",
-               "levelno", "priority", "PRIORITY", "syslog.severity", "s")
+_TS_KEYS = ("time", "timestamp", "ts", "t", "datetime", "date", "asctime", "eventtime",
+            "timelocal", "createdat", "realtimetimestamp", "timegenerated")
+_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "levelname", "l", "levelno",
+               "priority", "syslogseverity", "s", "severitytext", "levelstr")
 # fmt: on
+
+
+def _key_name(key: str) -> str:
+    """A JSON key reduced to its letters in lower case: "@Log_Level" -> "loglevel"."""
+    return key.lower().lstrip("@_").replace("_", "").replace(".", "").replace("-", "")
+
 
 _Result = tuple[str | None, str | None, bool]  # ISO timestamp, level, continuation
 _NOTHING: _Result = (None, None, False)
@@ -402,7 +487,8 @@ class LineParser:
         tokens = before.split()
         if not tokens or before[-1].isspace():  # at the start, or starting a token
             self._skip, self._shift = len(tokens), 0 if tokens else start
-        elif len(tokens[-1]) <= 2:  # after a short opener: "[10/Oct/2000:...", "E, [2024-..."
+        elif len(tokens[-1]) <= 2 or tokens[-1].endswith(("=", '="')):
+            # after a short opener or a key: "[10/Oct/2000:...", "E, [2024-...", "ts=17..."
             self._skip, self._shift = len(tokens) - 1, len(tokens[-1])
             if self._skip == 0:
                 self._shift = start
@@ -460,16 +546,7 @@ class LineParser:
         """A stamp to the whole second as ISO-8601; None when it is no real date."""
         g = m.groupdict()
         try:
-            if pat.name == "dmy":
-                a, c = int(g["a"]), int(g["c"])
-                month, day = (c, a) if g["ds"] == "." or a > 12 else (a, c)
-            else:
-                month = int(g["m"]) if g.get("m") else _MONTHS[g["b"][:3].lower()]
-                day = int(g["d"])
-            hour = int(g["H"])
-            if g.get("p"):
-                hour = hour % 12 + (12 if g["p"][0] in "pP" else 0)
-            second = min(int(g["S"]), 59)  # a leap second shows as :59
+            month, day, hour, minute, second = _fields(m)  # type: ignore[misc]
             year_text = g.get("Y") or g.get("Y2")
             if year_text:
                 year = int(year_text)
@@ -478,7 +555,7 @@ class LineParser:
             else:
                 year = (self._year or self._ref.year) + self._rollovers
             # Log wall times are naive unless the line names its zone (module docstring).
-            dt = datetime(year, month, day, hour, int(g["M"]), second)  # noqa: DTZ001
+            dt = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
             if not year_text:
                 dt = self._yearless(dt)
             z = g.get("z") or g.get("z2")
@@ -504,7 +581,7 @@ class LineParser:
             if lv is not None:
                 return lv
         lv, idx = _scan_level(rest)
-        if lv is not None and m is not None:
+        if lv is not None and m is not None and idx >= 0:
             self._slot = _slot_regex(idx)
             self._slot_words.clear()
             self._slot_letter = len(rest.split()[idx].strip(_STRIP)) == 1
@@ -552,17 +629,20 @@ _decode_json = json.JSONDecoder().raw_decode
 def _pick(
     obj: dict[str, Any], learned: str, keys: tuple[str, ...], read: Callable[[str, Any], str | None]
 ) -> tuple[str | None, str]:
-    """The first field that reads as a value, trying the one learned from earlier lines first."""
+    """The field that reads as a value, trying the one learned from earlier lines first,
+    then every key whose letters name one (in the order of ``keys``)."""
     value = obj.get(learned)
     if value is not None and (found := read(learned, value)) is not None:
         return found, learned
-    for key in keys:
-        value = obj.get(key)
-        if value is None and key == "log.level":  # ECS, not flattened: {"log": {"level": ..}}
-            log = obj.get("log")
-            value = log.get("level") if type(log) is dict else None
-        if value is not None and (found := read(key, value)) is not None:
+    named = sorted((keys.index(name), key) for key in obj if (name := _key_name(key)) in keys)
+    for _, key in named:
+        if (found := read(key, obj[key])) is not None:
             return found, key
+    if keys is _LEVEL_KEYS:  # ECS, not flattened: {"log": {"level": ..}}
+        log = obj.get("log")
+        value = log.get("level") if type(log) is dict else None
+        if value is not None and (found := read("level", value)) is not None:
+            return found, learned
     return None, learned
 
 
@@ -570,11 +650,9 @@ def _json_level(key: str, value: Any) -> str | None:
     """A JSON level field: a word, a number, or a number in a string (journald)."""
     kind = type(value)
     if kind is str:
-        return (
-            _numeric_level(key.lower(), int(value)) if value.isdigit() else normalize_level(value)
-        )
+        return _numeric_level(key, int(value)) if value.isdigit() else normalize_level(value)
     if kind is int or (kind is float and math.isfinite(value)):  # JSON here allows NaN
-        return _numeric_level(key.lower(), int(value))
+        return _numeric_level(key, int(value))
     return None
 
 
@@ -587,18 +665,84 @@ def parse_lines(
         yield parser.parse(line)
 
 
+def _has_year(m: re.Match[str]) -> bool:
+    g = m.groupdict()
+    return bool(g.get("Y") or g.get("Y2"))
+
+
 def _find_stamp(line: str) -> tuple[_Pattern, re.Match[str]] | None:
-    """The full search: earliest (then longest) calendar stamp, else a leading epoch."""
-    hits = [
-        (m.start(), -m.end(), i, m)
-        for i, pat in enumerate(_PATTERNS)
-        if (m := pat.regex.search(line, 0, _HEAD)) is not None
-    ]
-    if hits:
-        _, _, i, m = min(hits)
-        return _PATTERNS[i], m
-    m = _EPOCH.regex.match(line)
-    return (_EPOCH, m) if m is not None and _split_epoch(m.group("E")) else None
+    """The full search: the most complete stamp on the line, then the earliest (then longest).
+
+    A calendar date with a year wins over an epoch, which wins over a year-less date
+    (syslog relaying a database's own full stamp; an epoch beside a year-less header).
+    An epoch is taken at the start of a line, after a key (``ts=``), or beside a year-less
+    stamp it agrees with; elsewhere a long number is more likely an id.
+    """
+    best: tuple[int, int, int, int] | None = None
+    found: tuple[_Pattern, re.Match[str]] | None = None
+    for i, pat in enumerate(_PATTERNS):
+        m = pat.regex.search(line, 0, _HEAD)
+        if m is None:
+            continue
+        rank = (0 if _has_year(m) else 2, m.start(), -m.end(), i)
+        if best is None or rank < best:
+            best, found = rank, (pat, m)
+    if best is not None and best[0] == 0:
+        return found
+    epoch = _find_epoch(line, found[1] if found is not None else None)
+    return epoch if epoch is not None else found
+
+
+def _find_epoch(line: str, yearless: re.Match[str] | None) -> tuple[_Pattern, re.Match[str]] | None:
+    """An epoch where one is meant as the line's time (see ``_find_stamp``)."""
+    for e in _EPOCH_ANY.finditer(line, 0, _HEAD):
+        split = _split_epoch(e.group("E"))
+        if split is None:
+            continue
+        start = e.start()
+        keyed = start > 0 and line[start - 1] == "="
+        leading = start == 0 or (start == 1 and line[0] in "[(")
+        if yearless is not None and not leading:
+            when = datetime.fromtimestamp(int(split[0]), UTC).replace(tzinfo=None)
+            wall = _yearless_wall(yearless, when.year)
+            if wall is None or abs(wall - when) > _EPOCH_AGREES:
+                continue
+        elif not (leading or keyed):
+            continue
+        m = _EPOCH.regex.match(line, start - 1 if start == 1 else start)
+        if m is not None:
+            return _EPOCH, m
+    return None
+
+
+def _yearless_wall(m: re.Match[str], year: int) -> datetime | None:
+    """A year-less stamp's wall time in a given year (None if it is no date)."""
+    fields = _fields(m)
+    if fields is None:
+        return None
+    month, day, hour, minute, second = fields
+    try:
+        return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - wall time
+    except ValueError:
+        return None
+
+
+def _fields(m: re.Match[str]) -> tuple[int, int, int, int, int] | None:
+    """Month, day, hour, minute, second of a calendar stamp, in the order its format means."""
+    g = m.groupdict()
+    if g.get("a"):
+        a, c = int(g["a"]), int(g["c"])
+        if g.get("Y"):  # dd.mm.yyyy; mm/dd/yyyy unless the first is over 12
+            month, day = (c, a) if g["ds"] == "." or a > 12 else (a, c)
+        else:  # year-less: month first (01.15, 03-17) unless the first is over 12
+            month, day = (c, a) if a > 12 else (a, c)
+    else:
+        month = int(g["m"]) if g.get("m") else _MONTHS[g["b"][:3].lower()]
+        day = int(g["d"])
+    hour = int(g["H"])
+    if g.get("p"):
+        hour = hour % 12 + (12 if g["p"][0] in "pP" else 0)
+    return month, day, hour, int(g["M"]), min(int(g["S"]), 59)  # a leap second shows as :59
 
 
 def without_stamp(line: str) -> str:
@@ -607,7 +751,7 @@ def without_stamp(line: str) -> str:
     found = _find_stamp(line)
     if found is None or found[0] is _KLOG or line[: found[1].start()] not in ("", "["):
         return line  # klog's stamp holds its level letter: kept whole
-    rest = line[found[1].end():]
+    rest = line[found[1].end() :]
     if line.startswith("[") and rest.startswith("]"):
         rest = rest[1:]
     rest = rest.lstrip(" \t,|")
