@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from warroom.cli.common import Subparsers, UsageError, actor, incident_id, read_source
+from warroom.cli.common import Subparsers, UsageError, actor, incident_id
 from warroom.store.store import Store
 
 
@@ -83,17 +83,24 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
-    from warroom.export.bundle import import_bundle
+    from warroom.cli.incidents import source_lines
+    from warroom.export.bundle import import_bundle, load_bundle
+    from warroom.export.bundle_model import MAX_BUNDLE_BYTES
 
-    text = read_source(args.file)
+    name = "stdin" if args.file == "-" else args.file
     try:
-        bundle = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(
-            f"{'stdin' if args.file == '-' else args.file} is not JSON ({exc}); "
-            "give a bundle from `warroom export ID --format json`"
-        ) from None
-    incident = store.incident(import_bundle(store, bundle))
+        if args.file == "-":
+            data = sys.stdin.buffer.read(MAX_BUNDLE_BYTES + 1)
+        else:
+            with open(args.file, "rb") as handle:
+                data = handle.read(MAX_BUNDLE_BYTES + 1)
+    except FileNotFoundError:
+        raise UsageError(f"file {args.file} does not exist") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    incident = store.incident(import_bundle(store, load_bundle(data, name)))
     print(incident.id)
     print(f"imported {incident.ref} {incident.title} (uid {incident.uid})", file=sys.stderr)
+    for line in source_lines(store.log_sources(incident.id), incident.id):
+        print(line, file=sys.stderr)
     return 0

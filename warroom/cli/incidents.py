@@ -20,7 +20,8 @@ from warroom.cli.common import (
 from warroom.clock import iso
 from warroom.core.milestones import as_json as milestones_json
 from warroom.core.milestones import clock_skew, describe_skew, summary_lines
-from warroom.core.models import EventKind
+from warroom.core.models import EventKind, LogSource
+from warroom.store.db import UnreadableRow
 from warroom.store.milestones import Milestones
 from warroom.store.search import SearchHit, search_incidents
 from warroom.store.search_syntax import parse_bound, parse_search, query_terms
@@ -190,25 +191,35 @@ def _search(store: Store, args: argparse.Namespace) -> tuple[list[SearchHit], bo
 
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
     hits, searched = _search(store, args)
-    rows = []
+    narrowed = args.query or args.severity or args.status or args.since or args.until
+    unreadable = [u for u in store.listing() if isinstance(u, UnreadableRow)]
+    rows: list[tuple[SearchHit | None, dict]] = []
     for hit in hits:
         row = _summary(store, hit.incident.id)
         if searched:
             row["matched"] = hit.where
             row["snippet"] = hit.matches[0].snippet if hit.matches else ""
             row["score"] = hit.score
-        rows.append(row)
+        rows.append((hit, row))
+    if narrowed or args.limit:
+        for bad in unreadable:  # nothing to match it on: said, not hidden
+            print(f"note: incident #{bad.id} is unreadable ({bad.problem})", file=sys.stderr)
+    else:  # in its place among the others, newest first
+        rows += [(None, {"id": bad.id, "unreadable": bad.problem}) for bad in unreadable]
+        rows.sort(key=lambda pair: -pair[1]["id"])
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json.dumps([r for _, r in rows], indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        narrowed = args.query or args.severity or args.status or args.since or args.until
         print(
             "no incident matches" if narrowed
             else "no incidents yet; declare one with: warroom new TITLE"
         )
         return 0
-    for hit, r in zip(hits, rows, strict=True):
+    for hit, r in rows:
+        if hit is None:
+            print(f"#{r['id']:<4} unreadable: {r['unreadable']}")
+            continue
         print(
             f"#{r['id']:<4} {r['severity'] or '-':<8} {r['status']:<9} "
             f"{r['phase']} {r['phase_name']:<12} {r['phase_state']:<9} {r['title']}"
@@ -244,6 +255,11 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     ]
     milestones = Milestones(store).all(args.id)
     data.update(milestones_json(milestones))
+    sources = store.log_sources(args.id)
+    data["log_sources"] = [
+        {"number": s.number, "kind": s.kind, "spec": s.spec, "enabled": s.enabled}
+        for s in sources
+    ]
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -260,7 +276,21 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
         print(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}")
     for line in summary_lines(milestones):
         print(f"  {line}")
+    for line in source_lines(sources, args.id):
+        print(f"  {line}")
     return 0
+
+
+def source_lines(sources: list[LogSource], incident_id: int) -> list[str]:
+    """The log sources, numbered for --enable-source; those that are off say so."""
+    lines = [f"log source {s.number} ({'on' if s.enabled else 'off'}) {s.what}" for s in sources]
+    off = [s.number for s in sources if not s.enabled]
+    if off:
+        lines.append(
+            f"off: {', '.join(map(str, off))}; they came with an imported bundle and run "
+            f"nothing until enabled (warroom open {incident_id} --enable-source N, or in the room)"
+        )
+    return lines
 
 
 def cmd_milestone(store: Store, args: argparse.Namespace) -> int:

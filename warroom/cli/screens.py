@@ -28,17 +28,30 @@ def add_parsers(sub: Subparsers) -> None:
         metavar="COMMAND",
         help="a command whose output to follow, e.g. 'journalctl -f' (repeatable)",
     )
+    p.add_argument(
+        "--enable-source",
+        action="append",
+        type=int,
+        default=[],
+        metavar="N",
+        help="turn on log source N (`warroom status ID` numbers them); an imported incident's "
+        "sources are off until someone turns them on (repeatable)",
+    )
 
     p = sub.add_parser("demo", help="start a demo incident (a simulated outage) and open it")
     p.set_defaults(run=cmd_demo)
     p.add_argument("--speed", type=float, default=1.0, help="how fast the outage unfolds")
 
 
-def run_app(store: Store, args: argparse.Namespace, incident_id: int | None) -> int:
+def need_terminal() -> None:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError(
             "the war room needs a terminal; for scripts use the subcommands (warroom --help)"
         )
+
+
+def run_app(store: Store, args: argparse.Namespace, incident_id: int | None) -> int:
+    need_terminal()
     from warroom.ui.app import WarroomApp
 
     WarroomApp(store, actor=actor(args.settings), incident_id=incident_id,
@@ -53,6 +66,17 @@ def cmd_picker(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_open(store: Store, args: argparse.Namespace) -> int:
     store.incident(args.id)
+    count = len(store.log_sources(args.id))
+    for number in args.enable_source:
+        if not 1 <= number <= count:
+            raise UsageError(
+                f"incident #{args.id} has no log source {number} "
+                f"({f'its sources are 1 to {count}' if count else 'it has none'}; "
+                f"`warroom status {args.id}` lists them)"
+            )
+    need_terminal()  # before anything is written: nothing changes unless the room opens
+    for number in args.enable_source:
+        store.enable_log_source(args.id, number, actor=actor(args.settings))
     for spec in args.log:
         kind = "glob" if any(ch in spec for ch in "*?[") else "file"
         path = spec if kind == "glob" else str(Path(spec).expanduser().absolute())

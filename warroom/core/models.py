@@ -122,6 +122,13 @@ class LogSource(_Value):
     kind: str  # "file" | "glob" | "cmd"
     spec: str
     added_at: datetime
+    enabled: bool = True  # an imported source is off until someone here turns it on
+    number: int = 0  # its place among the incident's sources, from 1 (--enable-source N)
+
+    @property
+    def what(self) -> str:
+        """How a person reads it: "command: journalctl -f", "file: /var/log/app.log"."""
+        return f"{'command' if self.kind == 'cmd' else self.kind}: {self.spec}"
 
 
 class Role(_Value):

@@ -5,7 +5,10 @@ an archive). It holds no local row ids: rows are in a fixed order and refer to
 each other by position (a milestone names the timeline event it was set from
 by its index), so export → import → export gives the same bundle, hash and all.
 The hash is over a canonical JSON encoding of everything but the hash itself:
-an edited file is refused rather than half-trusted.
+an edited file is refused rather than half-trusted. It is integrity, not
+authenticity: anyone can make a bundle with a valid hash. So import treats a
+bundle as data from a stranger: every field is checked before anything is
+written (bundle_model), and its log sources arrive switched off.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import ValidationError
+
+from warroom.export.bundle_model import MAX_BUNDLE_BYTES, MIB, BundleModel, first_problem
 from warroom.export.redact import Rule, compile_patterns, redact
 from warroom.store.db import StoreError, write_lock
 from warroom.store.store import Store
 
 FORMAT = "warroom-incident-bundle"
 VERSION = 1
+READS = (1,)  # the format versions import accepts
 
 # Field kinds: how a column is carried in the bundle and checked on the way in.
 STR, OPT_STR, INT, OPT_INT, BOOL, JSON = "str", "str?", "int", "int?", "bool", "json"
@@ -78,7 +85,7 @@ TABLES: dict[str, tuple[dict[str, str], str]] = {
     ),
 }
 # Columns deliberately not carried: local ids (see the module docstring).
-LOCAL_COLUMNS = frozenset({"id", "incident_id", "event_id"})
+LOCAL_COLUMNS = frozenset({"id", "incident_id", "event_id", "enabled"})
 PHASED = ("phase_states", "artifact_versions", "gate_decisions", "checklist")
 
 
@@ -168,66 +175,57 @@ def redact_bundle(
 # -- import -------------------------------------------------------------------
 
 
-def _check_value(where: str, key: str, kind: str, value: Any) -> None:
-    ok = {
-        STR: isinstance(value, str),
-        OPT_STR: value is None or isinstance(value, str),
-        INT: isinstance(value, int) and not isinstance(value, bool),
-        OPT_INT: value is None or (isinstance(value, int) and not isinstance(value, bool)),
-        BOOL: isinstance(value, bool),
-        JSON: True,
-    }[kind]
-    if not ok:
-        wanted = {STR: "text", OPT_STR: "text or null", INT: "a whole number",
-                  OPT_INT: "a whole number or null", BOOL: "true or false"}[kind]
-        raise BundleError(f"bundle {where}.{key} should be {wanted}, not {value!r:.40}")
+def load_bundle(data: bytes, name: str) -> Any:
+    """A bundle file's bytes as JSON, refusing anything over the size cap before parsing."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleError(
+            f"{name} is over {MAX_BUNDLE_BYTES // MIB} MiB, larger than any bundle warroom "
+            "writes; nothing imported"
+        )
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise BundleError(
+            f"{name} is not JSON ({exc}); give a bundle from `warroom export ID --format json`"
+        ) from None
 
 
-def _check_row(where: str, row: Any, fields: dict[str, str]) -> None:
-    if not isinstance(row, dict):
-        raise BundleError(f"bundle {where} should be an object")
-    missing = [k for k in fields if k not in row]
-    if missing:
-        raise BundleError(f"bundle {where} is missing {', '.join(missing)}")
-    for key, kind in fields.items():
-        _check_value(where, key, kind, row[key])
-
-
-def check_bundle(store: Store, bundle: Any) -> None:
-    """Refuse, with one line saying why, anything but an untouched bundle this warroom reads."""
+def check_bundle(store: Store, bundle: Any) -> BundleModel:
+    """Refuse, with one line naming the field, anything but an untouched bundle this
+    warroom reads; return it validated, field by field (see bundle_model)."""
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise BundleError(f"not a warroom bundle (format is not {FORMAT!r})")
-    if bundle.get("version") != VERSION:
+    if bundle.get("version") not in READS:
         raise BundleError(
             f"bundle format version {bundle.get('version')!r} is not supported "
-            f"(this warroom reads version {VERSION})"
+            f"(this warroom reads versions {', '.join(map(str, READS))})"
         )
-    missing = [k for k in ("incident", *TABLES, "content_hash") if k not in bundle]
-    if missing:
-        raise BundleError(f"bundle is missing {', '.join(missing)}")
+    try:
+        model = BundleModel.model_validate(bundle)
+    except ValidationError as exc:
+        raise BundleError(f"{first_problem(exc)}; nothing imported") from None
     if bundle["content_hash"] != content_hash(bundle):
         raise BundleError("bundle content hash does not match: the file was changed after export")
-    _check_row("incident", bundle["incident"], INCIDENT)
-    workflow = bundle["incident"]["workflow"]
+    workflow = model.incident.workflow
     if workflow != store.workflow.name:
         raise BundleError(
             f"bundle follows workflow {workflow!r}; this database uses {store.workflow.name!r}"
         )
     phases = {p.number for p in store.workflow.phases}
-    for table, (fields, _) in TABLES.items():
-        rows = bundle[table]
-        if not isinstance(rows, list):
-            raise BundleError(f"bundle {table} should be a list")
-        for n, row in enumerate(rows):
-            _check_row(f"{table}[{n}]", row, fields)
-            if table in PHASED and row["phase"] not in phases:
-                raise BundleError(
-                    f"bundle {table}[{n}] names phase {row['phase']}, not in {workflow}"
-                )
-    events = len(bundle["timeline_events"])
-    for n, row in enumerate(bundle["milestones"]):
-        if row["event"] is not None and not 0 <= row["event"] < events:
-            raise BundleError(f"bundle milestones[{n}] points at event {row['event']}, not in it")
+    if model.incident.last_phase not in phases:
+        raise BundleError(f"bundle incident.last_phase {model.incident.last_phase} is not in "
+                          f"{workflow}")
+    for table in PHASED:
+        for n, row in enumerate(getattr(model, table)):
+            if row.phase not in phases:
+                raise BundleError(f"bundle {table}[{n}].phase {row.phase} is not in {workflow}")
+    events = len(model.timeline_events)
+    for n, milestone in enumerate(model.milestones):
+        if milestone.event is not None and not 0 <= milestone.event < events:
+            raise BundleError(
+                f"bundle milestones[{n}].event points at event {milestone.event}, not in it"
+            )
+    return model
 
 
 def import_bundle(store: Store, bundle: Any) -> int:
@@ -236,9 +234,9 @@ def import_bundle(store: Store, bundle: Any) -> int:
     The incident's uid must not be in this database yet: importing twice would
     fork one incident's record into two.
     """
-    check_bundle(store, bundle)
+    checked = check_bundle(store, bundle).model_dump(mode="json")
     db = store.db
-    uid = bundle["incident"]["uid"]
+    uid = checked["incident"]["uid"]
     with write_lock(db):
         existing = list(db["incidents"].rows_where("uid = ?", [uid]))
         if existing:
@@ -248,19 +246,25 @@ def import_bundle(store: Store, bundle: Any) -> int:
             )
         try:
             incidents = db["incidents"]
-            incidents.insert({k: _in(kind, bundle["incident"][k]) for k, kind in INCIDENT.items()})
+            incidents.insert(
+                {k: _in(kind, checked["incident"][k]) for k, kind in INCIDENT.items()}
+            )
             incident_id = int(incidents.last_pk)
             event_ids: list[int] = []
             for name, (fields, _) in TABLES.items():
                 table = db[name]
-                for row in bundle[name]:
+                for row in checked[name]:
                     values = {k: _in(kind, row[k]) for k, kind in fields.items()}
                     if name == "milestones":
                         event = values.pop("event")
                         values["event_id"] = None if event is None else event_ids[event]
+                    if name == "log_sources":  # data from elsewhere: off until enabled here
+                        values["enabled"] = 0
                     table.insert({"incident_id": incident_id, **values})
                     if name == "timeline_events":
                         event_ids.append(int(table.last_pk))
         except sqlite3.IntegrityError as exc:
-            raise BundleError(f"bundle rejected by the database: {exc}") from None
+            raise BundleError(
+                f"bundle rejected by the database ({exc}); nothing imported"
+            ) from None
     return incident_id

@@ -25,6 +25,21 @@ class StoreError(Exception):
     """A problem with the database file, worded for the person at the keyboard."""
 
 
+class UnreadableRow(StoreError):
+    """An incident whose stored values warroom cannot read back (changed outside it).
+
+    Lists show it in its place, as unreadable, instead of failing for every incident.
+    """
+
+    def __init__(self, incident_id: int, problem: str) -> None:
+        super().__init__(
+            f"incident #{incident_id} is unreadable: {problem} (changed outside warroom); "
+            "fix or remove the row with sqlite3, or restore the file from a backup"
+        )
+        self.id = incident_id
+        self.problem = problem
+
+
 def default_db_path() -> Path:
     """The database in the user's data directory, unless WARROOM_DB says otherwise."""
     env = os.environ.get("WARROOM_DB")

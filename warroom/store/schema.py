@@ -175,5 +175,13 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["panel_answers"].create_index(["incident_id", "role", "question"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """Log sources can be off: an imported incident's sources wait for someone to enable them.
+
+    Sources already here were added on this host, by its users: they stay on.
+    """
+    db["log_sources"].add_column("enabled", int, not_null_default=1)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,10 +12,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from pydantic import ValidationError
 
 from warroom.clock import Clock, SystemClock
 from warroom.core import rules
@@ -43,7 +45,7 @@ from warroom.core.state import (
 )
 from warroom.core.workflow import Workflow, default_workflow
 from warroom.store import post_mortem
-from warroom.store.db import StoreError, connect, default_db_path, write_lock
+from warroom.store.db import StoreError, UnreadableRow, connect, default_db_path, write_lock
 from warroom.store.events import TimelineEntries, read_time, stored_time
 from warroom.store.milestones import Milestones
 from warroom.store.schema import MIGRATIONS
@@ -134,8 +136,23 @@ class Store(TimelineEntries):
         return _incident(rows[0])
 
     def incidents(self) -> list[Incident]:
-        """All incidents, newest first."""
-        return [_incident(r) for r in self.db["incidents"].rows_where(order_by="id desc")]
+        """All readable incidents, newest first (listing() also names the unreadable ones)."""
+        return [i for i in self.listing() if isinstance(i, Incident)]
+
+    def listing(self) -> list[Incident | UnreadableRow]:
+        """Every incident newest first; one whose row or phase states cannot be read back
+        (changed outside warroom) is an UnreadableRow in its place, never an exception:
+        one bad row must not take the whole list down."""
+        found: list[Incident | UnreadableRow] = []
+        for row in self.db["incidents"].rows_where(order_by="id desc"):
+            try:
+                incident = _incident(row)
+                self._machine(incident.id)
+            except UnreadableRow as unreadable:
+                found.append(unreadable)
+            else:
+                found.append(incident)
+        return found
 
     def update_incident(self, incident_id: int, **fields: Any) -> Incident:
         """Change title, severity, status, detection time or labels, with an audit entry."""
@@ -179,8 +196,15 @@ class Store(TimelineEntries):
     def machine(self, incident_id: int) -> PhaseMachine:
         """The incident's phase states loaded into the state machine."""
         self.incident(incident_id)
+        return self._machine(incident_id)
+
+    def _machine(self, incident_id: int) -> PhaseMachine:
         rows = self.db["phase_states"].rows_where("incident_id = ?", [incident_id])
-        return PhaseMachine(self.workflow, {r["phase"]: PhaseState(r["state"]) for r in rows})
+        states = {
+            r["phase"]: _readable(incident_id, f"phase {r['phase']} state", r["state"], PhaseState)
+            for r in rows
+        }
+        return PhaseMachine(self.workflow, states)
 
     def phases(self, incident_id: int) -> list[PhaseView]:
         machine = self.machine(incident_id)
@@ -413,7 +437,8 @@ class Store(TimelineEntries):
     # -- sources, roles, action items, checklist -----------------------------
 
     def add_log_source(self, incident_id: int, kind: str, spec: str) -> LogSource:
-        """Remember a log source (file, glob or command); adding one twice keeps one."""
+        """Remember a log source (file, glob or command) someone here asked for, and turn it
+        on; adding one twice keeps one (and turns on an imported one with the same spec)."""
         if kind not in ("file", "glob", "cmd"):
             raise ValueError(f"unknown log source kind {kind!r}")
         self.incident(incident_id)
@@ -424,23 +449,45 @@ class Store(TimelineEntries):
                     "kind": kind,
                     "spec": spec,
                     "added_at": stored_time(self.clock.now()),
+                    "enabled": 1,
                 },
                 ignore=True,
             )
-        row = next(
-            self.db["log_sources"].rows_where(
-                "incident_id = ? and kind = ? and spec = ?", [incident_id, kind, spec]
+            self.db.execute(
+                "update log_sources set enabled = 1 where incident_id = ? and kind = ? "
+                "and spec = ?", [incident_id, kind, spec],
             )
-        )
-        return LogSource(**{**row, "added_at": read_time(row["added_at"])})
+        return next(s for s in self.log_sources(incident_id) if (s.kind, s.spec) == (kind, spec))
 
     def log_sources(self, incident_id: int) -> list[LogSource]:
+        """Every source of the incident, on or off, numbered from 1 in the order added."""
         return [
-            LogSource(**{**r, "added_at": read_time(r["added_at"])})
-            for r in self.db["log_sources"].rows_where(
-                "incident_id = ?", [incident_id], order_by="id"
+            LogSource(**{**r, "added_at": read_time(r["added_at"]), "enabled": bool(r["enabled"]),
+                         "number": n})
+            for n, r in enumerate(
+                self.db["log_sources"].rows_where("incident_id = ?", [incident_id], order_by="id"),
+                start=1,
             )
         ]
+
+    def enable_log_source(self, incident_id: int, number: int, *, actor: str) -> LogSource:
+        """Turn on source N (numbered as log_sources lists them): a person's explicit yes,
+        since an imported command runs as the user who enables it. Logged in the audit."""
+        sources = self.log_sources(incident_id)
+        if not 1 <= number <= len(sources):
+            listed = f"1 to {len(sources)}" if sources else "none: it has no log sources"
+            raise StoreError(
+                f"incident #{incident_id} has no log source {number} (its sources are {listed})"
+            )
+        source = sources[number - 1]
+        if source.enabled:
+            return source
+        with write_lock(self.db):
+            self.db["log_sources"].update(source.id, {"enabled": 1})
+            self._event(
+                incident_id, EventKind.SYSTEM, f"Log source {number} enabled: {source.what}", actor
+            )
+        return source.model_copy(update={"enabled": True})
 
     def set_role(self, incident_id: int, role: str, person: str, *, actor: str) -> Role:
         self.incident(incident_id)
@@ -527,16 +574,36 @@ class Store(TimelineEntries):
         return {r["step"] for r in rows}
 
 
+def _readable(row_id: int, column: str, value: Any, read: Any) -> Any:
+    """A stored value read back, or UnreadableRow naming the column and the value found."""
+    try:
+        return read(value)
+    except (ValueError, TypeError):
+        if isinstance(read, type) and issubclass(read, Enum):
+            allowed = f"not one of {', '.join(m.value for m in read)}"
+        else:
+            allowed = "not readable"
+        raise UnreadableRow(row_id, f"{column} {value!r:.60} is {allowed}") from None
+
+
 def _incident(row: dict[str, Any]) -> Incident:
-    return Incident(
-        **{
-            **row,
-            "severity": Severity(row["severity"]) if row["severity"] else None,
-            "status": Status(row["status"]),
-            "detected_at": read_time(row["detected_at"]),
-            "created_at": read_time(row["created_at"]),
-        }
-    )
+    """An incidents row as an Incident; UnreadableRow if a value is not one warroom writes
+    (a row changed by hand or by another program), so callers can list it as unreadable."""
+    n = row["id"]
+    values = {
+        **row,
+        "severity": _readable(n, "severity", row["severity"], Severity)
+        if row["severity"] else None,
+        "status": _readable(n, "status", row["status"], Status),
+        "detected_at": _readable(n, "detected_at", row["detected_at"], read_time),
+        "created_at": _readable(n, "created_at", row["created_at"], read_time),
+    }
+    try:
+        return Incident(**values)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        column = ".".join(map(str, error["loc"]))
+        raise UnreadableRow(n, f"{column} {error.get('input')!r:.60}: {error['msg']}") from None
 
 
 def _version(row: dict[str, Any]) -> ArtifactVersion:

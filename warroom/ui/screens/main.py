@@ -435,6 +435,11 @@ class WarRoomScreen(
             "Add log source", "Follow a file, a glob or a command", self.action_add_source
         )
         yield SystemCommand(
+            "Imported log sources",
+            "Sources that came with an imported incident are off: start the ones you trust",
+            self.action_review_sources,
+        )
+        yield SystemCommand(
             "Action items", "The INC-6 table: owners, priorities, due dates (ctrl+r)",
             self.action_action_items,
         )

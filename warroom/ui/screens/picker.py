@@ -32,9 +32,11 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from warroom.core.models import Incident, Severity, Status
+from warroom.store.db import UnreadableRow
 from warroom.store.search import Match, SearchHit, search_incidents
 from warroom.store.search_syntax import SearchRequest, marked_segments, parse_search, query_terms
 from warroom.store.store import Store
+from warroom.timeline.sanitize import sanitize
 
 if TYPE_CHECKING:
     from warroom.ui.app import WarroomApp
@@ -104,13 +106,18 @@ def compact_age(delta: timedelta) -> str:
 class IncidentRow:
     """One incident as the picker lists it, with the text the filter searches."""
 
-    incident: Incident
+    id: int
+    incident: Incident | None  # None: its row cannot be read back (see `problem`)
     phase: str  # "2 Mitigate · revise"
     haystack: str
+    problem: str = ""
 
     def matches(self, words: list[str], request: SearchRequest) -> bool:
         """Every word in the listed text, and every filter of the request."""
         incident = self.incident
+        if incident is None:  # nothing to filter on: shown only while no filter is set
+            narrowed = (request.severity, request.status, request.since, request.until)
+            return all(word in self.haystack for word in words) and narrowed == (None,) * 4
         return (
             all(word in self.haystack for word in words)
             and (request.severity is None or incident.severity in request.severity)
@@ -211,7 +218,11 @@ class IncidentPicker(Screen[None]):
         """Read the incidents again and redraw, keeping the highlighted one."""
         store = self.wapp.store
         rows = []
-        for incident in store.incidents():
+        for incident in store.listing():
+            if isinstance(incident, UnreadableRow):
+                haystack = f"#{incident.id} unreadable {incident.problem}".lower()
+                rows.append(IncidentRow(incident.id, None, "", haystack, incident.problem))
+                continue
             machine = store.machine(incident.id)
             number = machine.current_phase()
             spec = store.workflow.phase(number)
@@ -221,7 +232,7 @@ class IncidentPicker(Screen[None]):
             haystack = " ".join(
                 (f"#{incident.id}", incident.title, severity, incident.status.value, phase)
             ).lower()
-            rows.append(IncidentRow(incident, phase, haystack))
+            rows.append(IncidentRow(incident.id, incident, phase, haystack))
         self._rows = rows
         if wants_search(self._request):  # the record may have changed too
             self._start_search()
@@ -236,11 +247,9 @@ class IncidentPicker(Screen[None]):
             hit.incident.id: next((m for m in hit.matches if m.where != "title"), None)
             for hit in self._hits
         }
-        shown = [
-            (row, hits.get(row.incident.id)) for row in self._rows if row.matches(words, request)
-        ]
-        listed = {row.incident.id: row for row in self._rows}
-        seen = {row.incident.id for row, _ in shown}
+        shown = [(row, hits.get(row.id)) for row in self._rows if row.matches(words, request)]
+        listed = {row.id: row for row in self._rows}
+        seen = {row.id for row, _ in shown}
         for incident_id, match in hits.items():
             row = listed.get(incident_id)
             if row is not None and incident_id not in seen and row.matches([], request):
@@ -249,6 +258,16 @@ class IncidentPicker(Screen[None]):
 
     def _cells(self, row: IncidentRow, now: datetime) -> dict[str, Text]:
         incident = row.incident
+        if incident is None:
+            return {
+                "id": Text(f"#{row.id}"),
+                "title": Text(f"unreadable: {sanitize(row.problem)}", style="bold",
+                              no_wrap=True, overflow="ellipsis"),
+                "severity": Text("?", style="dim"),
+                "status": Text("?", style="dim"),
+                "phase": Text(""),
+                "age": Text(""),
+            }
         severity = incident.severity
         return {
             "id": Text(incident.ref),
@@ -294,11 +313,11 @@ class IncidentPicker(Screen[None]):
                 row_cells["title"] = title
             table.add_row(
                 *(row_cells[name] for name in columns),
-                key=str(row.incident.id),
+                key=str(row.id),
                 height=1 if match is None else 2,
             )
 
-        keys = [str(row.incident.id) for row, _match in visible]
+        keys = [str(row.id) for row, _match in visible]
         if selected is not None and str(selected) in keys:
             table.move_cursor(row=keys.index(str(selected)), animate=False)
 
@@ -314,7 +333,9 @@ class IncidentPicker(Screen[None]):
             searching = " yet; searching their records…" if self._pending is not None else "."
             message.update(Text(f"No incident matches {typed!r}{searching}"))
         else:
-            ongoing = sum(r.incident.status is Status.ONGOING for r in self._rows)
+            ongoing = sum(
+                r.incident is not None and r.incident.status is Status.ONGOING for r in self._rows
+            )
             shown = (
                 f"{len(visible)} of {len(self._rows)}"
                 if len(visible) < len(self._rows)
@@ -393,12 +414,24 @@ class IncidentPicker(Screen[None]):
     def _filter_submitted(self) -> None:
         incident_id = self.highlighted_id()
         if incident_id is not None:
-            self.wapp.open_incident(incident_id)
+            self._open(incident_id)
 
     @on(DataTable.RowSelected, "#picker-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.wapp.open_incident(int(event.row_key.value))
+            self._open(int(event.row_key.value))
+
+    def _open(self, incident_id: int) -> None:
+        """Open an incident, unless its row cannot be read: then say why, and stay."""
+        bad = next((r for r in self._rows if r.id == incident_id and r.incident is None), None)
+        if bad is not None:
+            self.notify(
+                f"#{incident_id} cannot be opened: {sanitize(bad.problem)} "
+                "(changed outside warroom)",
+                severity="error", markup=False,
+            )
+            return
+        self.wapp.open_incident(incident_id)
 
     @on(IncidentTable.LeftTop)
     def _left_top(self) -> None:

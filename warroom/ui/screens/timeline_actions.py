@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warroom.core.evidence import insert_timeline
-from warroom.core.models import EventKind
+from warroom.core.models import EventKind, LogSource
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.sources import TailOptions
 from warroom.ui.screens.prompt import PromptDialog
@@ -31,15 +31,46 @@ class TimelineActions(_Base):
     engine: TailEngine | None
 
     def _start_timeline(self) -> None:
-        """Follow the incident's remembered log sources; the panel shows once there are any."""
+        """Follow the incident's log sources that are on; the panel shows once there are any.
+
+        Sources that are off (they came with an imported incident) start only when
+        someone chooses them in the dialog shown now: a bundle never runs anything.
+        """
         sources = self.wapp.store.log_sources(self.incident_id)
+        enabled = [s for s in sources if s.enabled]
         panel = self.query_one(TimelinePanel)
-        self.query_one("#timeline").display = bool(sources)
-        if not sources or not self.wapp.watch:
+        self.query_one("#timeline").display = bool(enabled)
+        if any(not s.enabled for s in sources):
+            self.call_after_refresh(self.action_review_sources)
+        if not enabled or not self.wapp.watch:
             return
         self.engine = self._new_engine()
-        for source in sources:
+        for source in enabled:
             self._follow(source.kind, source.spec)
+        panel.attach(self.engine)
+
+    def action_review_sources(self) -> None:
+        """List the sources that are off; each one chosen is enabled and followed."""
+        from warroom.ui.screens.sources import SourcesDialog
+
+        off = [s for s in self.wapp.store.log_sources(self.incident_id) if not s.enabled]
+        if not off:
+            self.notify("Every log source of this incident is on.", timeout=3)
+            return
+        self.app.push_screen(SourcesDialog(off, self._enable_source))
+
+    def _enable_source(self, source: LogSource) -> None:
+        self.wapp.store.enable_log_source(self.incident_id, source.number, actor=self.wapp.actor)
+        self._start_source(source.kind, source.spec)
+        self.notify(f"Log source {source.number} started.", timeout=3)
+
+    def _start_source(self, kind: str, spec: str) -> None:
+        """Follow one more source, creating the engine and showing the panel if needed."""
+        self.query_one("#timeline").display = True
+        panel = self.query_one(TimelinePanel)
+        if self.engine is None:
+            self.engine = self._new_engine()
+        self._follow(kind, spec)
         panel.attach(self.engine)
 
     def _new_engine(self) -> TailEngine:
@@ -65,15 +96,7 @@ class TimelineActions(_Base):
                 spec = str(Path(text).expanduser().absolute())
                 kind = "glob" if any(ch in spec for ch in "*?[") else "file"
             self.wapp.store.add_log_source(self.incident_id, kind, spec)
-            if self.engine is None:
-                panel = self.query_one(TimelinePanel)
-                self.engine = self._new_engine()
-                self._follow(kind, spec)
-                panel.attach(self.engine)
-            else:
-                self._follow(kind, spec)
-                self.query_one(TimelinePanel).attach(self.engine)
-            self.query_one("#timeline").display = True
+            self._start_source(kind, spec)
 
         self.app.push_screen(
             PromptDialog(
