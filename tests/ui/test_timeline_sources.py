@@ -108,3 +108,21 @@ async def test_a_fifo_streams_into_the_panel(tmp_path: Path) -> None:
             os.close(writer)
         assert view.current is not None
         assert view.current.text == "2026-11-27T13:50:00Z INFO through the pipe"
+
+
+async def test_a_file_it_may_not_read_says_permission_denied(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mode-000 file (simulated: the tests run as root, who reads any file)."""
+    from warroom.timeline import follow
+
+    log = tmp_path / "secret.log"
+    log.write_text("2026-11-27T13:50:00Z INFO hidden\n")
+
+    def refuse(path: str) -> int:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(follow, "_default_opener", refuse)
+    app = TailApp([str(log)], [], force_polling=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "secret unreadable: permission denied" in status(app))
+        assert app.query_one(LogView).held == 0

@@ -392,3 +392,32 @@ def test_no_thread_is_left_blocked_on_a_fifo(tmp_path: Path) -> None:
         Collected(engine).until_state(S.FOLLOWING)
     assert engine.threads_alive == []
     assert threading.active_count() < 50
+
+
+def test_logrotate_compressing_a_rotated_file_shows_its_lines_once(engine: TailEngine,
+                                                                   tmp_path: Path) -> None:
+    """app.log -> app.log.1 -> app.log.2.gz under a glob app.log*: the .gz is a copy."""
+    log = tmp_path / "app.log"
+    log.write_text("first\nsecond\n")
+    engine.add_glob(str(tmp_path / "app.log*"))
+    got = Collected(engine)
+    got.until_text("second")
+    os.rename(log, tmp_path / "app.log.1")
+    log.write_text("third\n")
+    got.until_text("third")
+    (tmp_path / "app.log.2.gz").write_bytes(gzip.compress((tmp_path / "app.log.1").read_bytes()))
+    (tmp_path / "app.log.1").unlink()
+    with log.open("a") as f:
+        f.write("fourth\n")
+    got.until_text("fourth")
+    wait_until(lambda: any(e.path == str(tmp_path / "app.log.2.gz") for e in got.pull().events))
+    assert sorted(got.pull().texts()) == ["first", "fourth", "second", "third"]
+
+
+def test_a_gz_already_there_when_a_glob_starts_shows_its_last_lines(engine: TailEngine,
+                                                                    tmp_path: Path) -> None:
+    (tmp_path / "app.log.1.gz").write_bytes(gzip.compress(b"old one\nold two\n"))
+    engine.add_glob(str(tmp_path / "app.log*"))
+    got = Collected(engine)
+    got.until_text("old two")
+    assert got.texts() == ["old one", "old two"]

@@ -24,8 +24,8 @@ import stat
 import zlib
 from typing import NamedTuple
 
-__all__ = ["BINARY", "GZIP", "PLAIN", "Format", "Gunzip", "Wide", "count_lines", "first_line_end",
-           "last_lines", "sniff", "special_kind"]
+__all__ = ["BINARY", "GZIP", "PLAIN", "Format", "Gunzip", "Wide", "compressed", "count_lines",
+           "first_line_end", "last_lines", "sniff", "special_kind"]
 
 SNIFF_BYTES = 8192
 GZIP_MAGIC = b"\x1f\x8b"
@@ -114,6 +114,15 @@ def _utf16_without_bom(head: bytes) -> Format | None:
     if even > 0.8 * pairs and odd < 0.05 * pairs:
         return _UTF16_BE_NO_BOM
     return None
+
+
+def compressed(path: str) -> bool:
+    """Whether the file at ``path`` starts like gzip data (False when it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == GZIP_MAGIC
+    except OSError:
+        return False
 
 
 def special_kind(mode: int) -> str | None:

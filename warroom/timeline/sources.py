@@ -20,6 +20,7 @@ from watchfiles import Change
 
 from warroom.clock import Clock
 from warroom.timeline.follow import FileFollower, FollowResult, Opener
+from warroom.timeline.formats import compressed
 from warroom.timeline.records import LogRecord, RecordMaker, SourceEvent, SourceState
 from warroom.timeline.watch import MISSING, STARTING, Changes, WatchHub
 
@@ -355,6 +356,9 @@ class GlobSource(Source):
                 if (st.st_dev, st.st_ino) in owned:
                     continue  # still being read under its old name; take it over later
                 start = self._seen.get((st.st_dev, st.st_ino), start)
+                if start == "start" and compressed(path):
+                    # logrotate's compressed copy of a file already shown: not shown twice
+                    start = st.st_size
             except OSError:
                 pass
             with self._lock:
