@@ -115,7 +115,7 @@ class _Skim:
 
     def __init__(self, lines: int, max_bytes: int) -> None:
         self.lines, self.max_bytes = lines, max_bytes
-        self.tail = b""
+        self.tail = bytearray()
         self.tail_start = 0
         self.newlines = 0  # line ends before tail_start
         self.trimmed = False
@@ -306,14 +306,15 @@ class OpenFile(LineSplitter):
         sep, unit = (self.wide.newline, self.wide.unit) if self.wide else (b"\n", 1)
         if not skim.tail:
             skim.tail_start = self.pos
-        tail = skim.tail + data
+        tail = skim.tail
+        tail += data
         self.pos += len(data)
-        excess = len(tail) - skim.max_bytes
-        if excess > 0:
+        if len(tail) > 2 * skim.max_bytes:  # trimmed in halves: each byte is moved about once
+            excess = len(tail) - skim.max_bytes
             excess -= excess % unit
             skim.newlines += count_lines(tail[:excess], sep, unit)
-            tail, skim.tail_start, skim.trimmed = tail[excess:], skim.tail_start + excess, True
-        skim.tail = tail
+            del tail[:excess]
+            skim.tail_start, skim.trimmed = skim.tail_start + excess, True
         return True
 
     def _end_skim(self, out: list[RawLine]) -> None:
@@ -321,7 +322,7 @@ class OpenFile(LineSplitter):
         skim, self.skim = self.skim, None
         assert skim is not None
         sep, unit = (self.wide.newline, self.wide.unit) if self.wide else (b"\n", 1)
-        tail = skim.tail
+        tail = bytes(skim.tail)
         cut = last_lines(tail, skim.lines, sep, unit) if skim.lines else len(tail)
         if cut is None:
             cut = 0
