@@ -15,7 +15,7 @@ from warroom.cli.common import Subparsers
 from warroom.clock import iso
 from warroom.store.actions import ListedAction, list_actions, sync_latest
 from warroom.store.store import Store
-from warroom.timeline.sanitize import sanitize
+from warroom.timeline.sanitize import json_safe, sanitize
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -57,7 +57,7 @@ def cmd_actions(store: Store, args: argparse.Namespace) -> int:
     entries = list_actions(store, open_only=args.open, owner=args.owner)
     rows = [_row(e, store.clock.now().date().isoformat()) for e in entries]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return 0
     if not rows:
         which = "open action items" if args.open else "action items"
@@ -69,8 +69,9 @@ def cmd_actions(store: Store, args: argparse.Namespace) -> int:
     for r in rows:
         incident = _cut(f"#{r['incident_id']} {r['incident_title']}", 26)
         due = (r["due"] or "-") + ("!" if r["overdue"] else "")
-        print(f"{incident:<26} {r['priority'] or '-':<3} {r['status']:<11} {due:<11} "
-              f"{_cut(r['owner'] or '-', 16):<16} {r['horizon'] or '-':<11} "
+        print(f"{_cut(incident, 26):<26} {_cut(r['priority'] or '-', 3):<3} "
+              f"{_cut(r['status'], 11):<11} {_cut(due, 11):<11} "
+              f"{_cut(r['owner'] or '-', 16):<16} {_cut(r['horizon'] or '-', 11):<11} "
               f"{_cut(r['title'], 200)}")
     return 0
 

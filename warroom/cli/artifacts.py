@@ -13,6 +13,7 @@ from warroom.cli.actions import sync_saved
 from warroom.cli.common import Subparsers, UsageError, actor, incident_id, phase_number, read_source
 from warroom.core.state import Verdict
 from warroom.store.store import Store
+from warroom.timeline.sanitize import sanitize, strip_controls
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -72,7 +73,8 @@ def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
     phase = phase_number(store, args.phase)
     code = store.workflow.phase(phase).artifact.code
     if not args.source and not args.edit:
-        sys.stdout.write(store.artifact_text(args.id, phase))
+        # Imported text may hold escape sequences: printed inert (tab and newline kept).
+        sys.stdout.write(strip_controls(store.artifact_text(args.id, phase)))
         return 0
     refusal = store.machine(args.id).edit_refusal(phase)
     if refusal:
@@ -107,11 +109,11 @@ def cmd_gate(store: Store, args: argparse.Namespace) -> int:
         criteria_ticked=args.criterion,
         comment=args.comment,
     )
-    print(transition.summary)
+    print(sanitize(transition.summary))  # the reviewer's comment is free text
     return 0
 
 
 def cmd_complete(store: Store, args: argparse.Namespace) -> int:
     phase = phase_number(store, args.phase)
-    print(store.complete(args.id, phase, actor=actor(args.settings)).summary)
+    print(sanitize(store.complete(args.id, phase, actor=actor(args.settings)).summary))
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from warroom.cli.common import Subparsers, UsageError, actor, incident_id
 from warroom.store.store import Store
+from warroom.timeline.sanitize import json_safe, sanitize
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -41,6 +42,7 @@ def add_parsers(sub: Subparsers) -> None:
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
     from warroom.export.bundle import export_bundle, redact_bundle
+    from warroom.export.files import touch_private, write_private
     from warroom.export.postmortem import export_postmortem, record_document_path
     from warroom.export.redact import compile_patterns, describe
 
@@ -53,8 +55,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if args.output is not None:
         try:  # before INC-6 names the file: a path that cannot be written is never recorded
-            with args.output.open("a", encoding="utf-8"):
-                pass
+            touch_private(args.output)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
         if fmt != "json":
@@ -65,7 +66,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         bundle, counts = export_bundle(store, args.id), None
         if not args.no_redact:
             bundle, counts = redact_bundle(bundle, patterns)
-        document = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+        document = json_safe(json.dumps(bundle, indent=2, ensure_ascii=False)) + "\n"
     else:
         document, counts = export_postmortem(
             store, args.id, fmt=fmt, redact_secrets=not args.no_redact, extra_patterns=patterns
@@ -74,10 +75,10 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(document)
     else:
         try:
-            args.output.write_text(document, encoding="utf-8")
+            write_private(args.output, document)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
+        print(f"wrote {sanitize(str(args.output))} ({fmt})", file=sys.stderr)
     print(describe(counts) if not args.no_redact else "not redacted (--no-redact)", file=sys.stderr)
     return 0
 
@@ -100,7 +101,8 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
     incident = store.incident(import_bundle(store, load_bundle(data, name)))
     print(incident.id)
-    print(f"imported {incident.ref} {incident.title} (uid {incident.uid})", file=sys.stderr)
+    print(f"imported {incident.ref} {sanitize(incident.title)} (uid {sanitize(incident.uid)})",
+          file=sys.stderr)
     for line in source_lines(store.log_sources(incident.id), incident.id):
-        print(line, file=sys.stderr)
+        print(sanitize(line), file=sys.stderr)
     return 0

@@ -26,6 +26,7 @@ from warroom.store.milestones import Milestones
 from warroom.store.search import SearchHit, search_incidents
 from warroom.store.search_syntax import parse_bound, parse_search, query_terms
 from warroom.store.store import Store
+from warroom.timeline.sanitize import json_safe, sanitize
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -105,7 +106,8 @@ def cmd_new(store: Store, args: argparse.Namespace) -> int:
     )
     print(incident.id)
     print(
-        f"declared {incident.ref} {incident.title}; next: warroom artifact {incident.id} INC-1",
+        f"declared {incident.ref} {sanitize(incident.title)}; "
+        f"next: warroom artifact {incident.id} INC-1",
         file=sys.stderr,
     )
     return 0
@@ -141,7 +143,7 @@ def _new_from_alert(store: Store, args: argparse.Namespace) -> int:
     if not alert.time_from_payload:
         notes.append("the payload carries no time: detection is when it was read")
     print(
-        f"declared {incident.ref} {incident.title} ({'; '.join(notes)}); "
+        f"declared {incident.ref} {sanitize(incident.title)} ({sanitize('; '.join(notes))}); "
         f"INC-1 drafted, next: warroom artifact {incident.id} INC-1",
         file=sys.stderr,
     )
@@ -203,12 +205,13 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
         rows.append((hit, row))
     if narrowed or args.limit:
         for bad in unreadable:  # nothing to match it on: said, not hidden
-            print(f"note: incident #{bad.id} is unreadable ({bad.problem})", file=sys.stderr)
+            print(f"note: incident #{bad.id} is unreadable ({sanitize(bad.problem)})",
+                  file=sys.stderr)
     else:  # in its place among the others, newest first
         rows += [(None, {"id": bad.id, "unreadable": bad.problem}) for bad in unreadable]
         rows.sort(key=lambda pair: -pair[1]["id"])
     if args.json:
-        print(json.dumps([r for _, r in rows], indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps([r for _, r in rows], indent=2, ensure_ascii=False)))
         return 0
     if not rows:
         print(
@@ -218,14 +221,14 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
         return 0
     for hit, r in rows:
         if hit is None:
-            print(f"#{r['id']:<4} unreadable: {r['unreadable']}")
+            print(f"#{r['id']:<4} unreadable: {sanitize(r['unreadable'])}")
             continue
         print(
             f"#{r['id']:<4} {r['severity'] or '-':<8} {r['status']:<9} "
-            f"{r['phase']} {r['phase_name']:<12} {r['phase_state']:<9} {r['title']}"
+            f"{r['phase']} {r['phase_name']:<12} {r['phase_state']:<9} {sanitize(r['title'])}"
         )
         for match in hit.matches[:3]:  # where it matched; the JSON has every place
-            print(f"      {match.where}: {match.snippet}")
+            print(f"      {sanitize(match.where)}: {sanitize(match.snippet)}")
     return 0
 
 
@@ -264,7 +267,8 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
         return 0
     print(
-        f"#{data['id']} {data['title']}  [{data['severity'] or 'severity not assessed'}] "
+        f"#{data['id']} {sanitize(data['title'])}  "
+        f"[{data['severity'] or 'severity not assessed'}] "
         f"{data['status']}, detected {data['detected_at']}"
     )
     for ph in data["phases"]:
@@ -273,11 +277,11 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     for d in data["decisions"]:
         code = store.workflow.phase(d["phase"]).artifact.code
         comment = f": {d['comment']}" if d["comment"] else ""
-        print(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}")
+        print(sanitize(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}"))
     for line in summary_lines(milestones):
-        print(f"  {line}")
+        print(f"  {sanitize(line)}")
     for line in source_lines(sources, args.id):
-        print(f"  {line}")
+        print(f"  {sanitize(line)}")
     return 0
 
 
@@ -306,7 +310,7 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
     else:
         book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor(args.settings))
     for line in summary_lines(book.all(args.id)):
-        print(line)
+        print(sanitize(line))
     return 0
 
 

@@ -16,6 +16,7 @@ from warroom.core.state import TransitionError
 from warroom.core.workflow import WorkflowError
 from warroom.store.db import StoreError
 from warroom.store.store import Store
+from warroom.timeline.sanitize import sanitize
 
 GROUPS = (incidents, artifacts, export, actions, config, screens, logs)
 # These open the store themselves, if at all (and config reads a file that may be broken).
@@ -75,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except (UsageError, ConfigError, StoreError, TransitionError, WorkflowError) as exc:
-        print(f"warroom: error: {exc}", file=sys.stderr)
+        print(f"warroom: error: {sanitize(str(exc))}", file=sys.stderr)  # may quote stored text
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("WARROOM_DEBUG"):
             raise
         print(
-            f"warroom: internal error: {type(exc).__name__}: {exc} "
+            f"warroom: internal error: {type(exc).__name__}: {sanitize(str(exc))} "
             "(set WARROOM_DEBUG=1 to see the traceback, and please report it)",
             file=sys.stderr,
         )

@@ -4,7 +4,8 @@ Artifact and log text is untrusted, so the converter runs with raw HTML off
 (every `<` in the source becomes `&lt;`), images off (no request leaves the
 page), and the page carries a Content-Security-Policy that allows no script
 and no external load at all, in case anything slipped through. markdown-it-py
-is already here as Rich's Markdown parser; it also refuses javascript: links.
+is already here as Rich's Markdown parser; links other than http(s), mailto and
+anchors stay text (markdown-it alone would allow ftp:, ssh: and the like).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from html import escape
 
 from markdown_it import MarkdownIt
+
+from warroom.export.inert import safe_link
 
 _CSS = """
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #59636e;
@@ -44,11 +47,13 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-act
 
 
 def _parser() -> MarkdownIt:
-    return (
+    parser = (
         MarkdownIt("commonmark", {"html": False, "typographer": False})
         .enable(["table", "strikethrough"])
         .disable("image")
     )
+    parser.validateLink = safe_link  # http(s), mailto, anchors; not ftp:, ssh:, data:...
+    return parser
 
 
 def markdown_to_html(markdown: str, *, title: str) -> str:

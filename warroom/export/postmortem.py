@@ -21,9 +21,11 @@ from warroom.core.models import ArtifactVersion, EventKind, PhaseView, StoredDec
 from warroom.core.state import PhaseState, Verdict
 from warroom.core.workflow import PhaseSpec
 from warroom.export.html import markdown_to_html
+from warroom.export.inert import inert_markdown
 from warroom.export.metadata import metadata_lines
 from warroom.export.redact import Rule, redact
 from warroom.store.store import Store
+from warroom.timeline.sanitize import strip_controls
 
 FORMATS = ("markdown", "html")
 
@@ -264,19 +266,23 @@ def export_postmortem(
     redact_secrets: bool = True,
     extra_patterns: Iterable[str | Rule] = (),
 ) -> tuple[str, Counter[str]]:
-    """The document as it leaves the machine: redacted (by default), then Markdown or HTML.
+    """The document as it leaves the machine: inert, redacted (by default), Markdown or HTML.
 
-    Redaction runs on the Markdown, before HTML escaping could hide a secret's shape.
+    Control characters go first, so none can split a secret's shape; redaction
+    runs on the Markdown, before escaping could hide a secret's shape; then the
+    Markdown loses raw HTML and unsafe links, so the file is inert wherever it
+    is rendered (the HTML export escapes on its own as well).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     incident = store.incident(incident_id)
-    document = render_postmortem(store, incident_id)
+    document = strip_controls(render_postmortem(store, incident_id))
     counts: Counter[str] = Counter()
     if redact_secrets:
         document, counts = redact(document, extra_patterns)
+    document = inert_markdown(document)
     if fmt == "html":
-        title = f"Post-mortem: {incident.title}"
+        title = strip_controls(f"Post-mortem: {incident.title}")
         if redact_secrets:
             title = redact(title, extra_patterns)[0]  # counted already: the title is in the text
         document = markdown_to_html(document, title=title)

@@ -23,13 +23,26 @@ applied once, where lines enter, and returns text that:
 Markup is NOT handled here: "[bold]" or "[@click=app.quit]" stays literally in
 the result. The UI must show lines as ``Content``/``Text`` objects (or escape
 them) and never as markup strings.
+
+The same rules serve every other way stored text leaves for a terminal or a
+file, so there is one definition of what is unsafe:
+
+- ``sanitize(text, multiline=True)``: several lines for display (an artifact,
+  a pinned stack trace), each line made safe as above, the line breaks kept;
+- ``strip_controls``: for documents (exports), the sequences removed and every
+  other control or invisible format character dropped, tab and newline kept;
+- ``json_safe``: JSON printed or written (a bundle, ``--json``), where the
+  same characters are written as ``\\uXXXX`` escapes: the same data, inert;
+- ``drop_invisible``: for widgets that lay text out themselves (the editor's
+  TextArea, an Input), only the characters that take no cell are dropped, so
+  the cursor's columns stay true while nothing unsafe reaches the terminal.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["sanitize"]
+__all__ = ["drop_invisible", "json_safe", "sanitize", "strip_controls"]
 
 ELLIPSIS = "…"
 
@@ -100,14 +113,22 @@ def _slow(text: str) -> str:
     return text.expandtabs(8) if "\t" in text else text
 
 
-def sanitize(text: str | bytes, *, max_len: int | None = None) -> str:
+def sanitize(
+    text: str | bytes, *, max_len: int | None = None, multiline: bool = False
+) -> str:
     """Return ``text`` as safe, literal, single-line display text (see module doc).
 
     ``max_len`` counts code points of the result, the "…" included; wide
-    characters may still take two cells each.
+    characters may still take two cells each. ``multiline`` keeps the line
+    breaks ("\n", "\r\n") and makes each line safe (``max_len`` then applies
+    to each line).
     """
     if isinstance(text, bytes | bytearray):
         text = bytes(text).decode("utf-8", "replace")
+    if multiline:
+        if text.isprintable():
+            return text
+        return "\n".join(sanitize(line, max_len=max_len) for line in text.split("\n"))
     if text.endswith("\n"):
         text = text[:-2] if text.endswith("\r\n") else text[:-1]
     elif text.endswith("\r"):
@@ -123,3 +144,66 @@ def sanitize(text: str | bytes, *, max_len: int | None = None) -> str:
     if max_len is not None and (cut or len(text) > max_len):
         text = text[: max(max_len - 1, 0)] + ELLIPSIS if max_len > 0 else ""
     return text
+
+
+# Documents keep tab and newline; everything else that _UNSAFE names goes.
+_DOC_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
+# Of those, the ones a terminal cell measure counts as taking a cell (rich: one).
+_CELL_WIDE = {"\u00ad": "-"}
+
+
+def _remove_sequences(text: str) -> str:
+    if not text.isascii() and _C1_ANY.search(text):
+        text = _C1_SEQ.sub("", text)
+    return _ESC_SEQ.sub("", text) if "\x1b" in text else text
+
+
+def strip_controls(text: str) -> str:
+    """Text for a document (Markdown, HTML): no escape sequence, no control character.
+
+    Sequences go whole (as on screen); other C0/C1 controls, DEL, bidi and
+    invisible format characters are dropped; tab and newline stay, "\r\n"
+    becomes "\n". Nothing is shown in their place: a document is not a
+    terminal, and a marker would change what people copy out of it.
+    """
+    if text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n")
+    text = _remove_sequences(text)
+    return _DOC_UNSAFE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def drop_invisible(text: str) -> str:
+    """Drop the unsafe characters that take no cell (ESC, C1, BEL, bidi...), nothing else.
+
+    For text a widget has already laid out by cells (the editor's lines): the
+    columns stay where the widget computed them, and what would have reached
+    the terminal as a control byte is simply not there. "\x1b[31m" shows as
+    "[31m". The soft hyphen, which takes a cell, is shown as "-".
+    """
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda m: _CELL_WIDE.get(m.group(), ""), text)
+
+
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_FORMAT}\U000e0000-\U000e007f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells an astral character as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_safe(document: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) that is inert in a terminal.
+
+    json.dumps escapes C0 controls itself but writes DEL, C1 controls and bidi
+    or invisible format characters raw; here they become ``\\uXXXX`` escapes,
+    which read back as the very same strings. They only occur inside strings.
+    """
+    return document if document.isprintable() or not _JSON_RAW.search(document) else (
+        _JSON_RAW.sub(_json_escape, document)
+    )

@@ -22,6 +22,7 @@ from warroom.clock import Clock
 from warroom.timeline.follow import FileFollower, FollowResult, Opener
 from warroom.timeline.formats import compressed
 from warroom.timeline.records import LogRecord, RecordMaker, SourceEvent, SourceState
+from warroom.timeline.sanitize import sanitize
 from warroom.timeline.watch import MISSING, STARTING, Changes, WatchHub
 
 __all__ = ["FileSource", "GlobSource", "Sink", "Source", "TailOptions"]
@@ -66,7 +67,7 @@ class Source:
     def __init__(self, source_id: str, tag: str, target: str, sink: Sink, clock: Clock,
                  options: TailOptions) -> None:
         self.source_id = source_id
-        self.tag = tag
+        self.tag = sanitize(tag)  # a label made from a file name or a command: shown as is
         self.target = target
         self.state: SourceState | None = None
         self.detail = ""

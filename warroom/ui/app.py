@@ -9,12 +9,14 @@ from types import FrameType
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from warroom.clock import Clock, SystemClock
 from warroom.config import Settings
 from warroom.resources import data_dir
 from warroom.store.store import Store
+from warroom.timeline.sanitize import sanitize
 from warroom.ui.gc_tuning import restore_gc, tune_gc
 from warroom.ui.look import apply_look, prepare_look
 
@@ -95,6 +97,24 @@ class WarroomApp(App[None]):
             self.screen.dismiss(None)  # F1 toggles: the app's priority binding sees it first
         else:
             self.push_screen(HelpScreen(self.screen))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification as literal, safe text: messages often quote stored text.
+
+        Markup is off unless a caller asks (none does): "[/]" in a title would
+        otherwise raise, and "[@click=...]" would be an action.
+        """
+        if not markup:
+            message, title = sanitize(message, multiline=True), sanitize(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(

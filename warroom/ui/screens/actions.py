@@ -42,6 +42,7 @@ from warroom.store.actions import (
     update_item,
 )
 from warroom.store.db import StoreError
+from warroom.timeline.sanitize import sanitize
 from warroom.ui.screens.prompt import PromptDialog
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class ActionItemsScreen(Screen[bool]):
         store = self.wapp.store
         incident = store.incident(self.incident_id)
         self.query_one("#actions-title", Static).update(
-            Text.assemble(("Action items", "bold"), f"  {incident.ref} ", incident.title)
+            Text.assemble(("Action items", "bold"), f"  {incident.ref} ", sanitize(incident.title))
         )
         self.read_only = store.machine(self.incident_id).edit_refusal(phase_of(store, "INC-6"))
         notice = self.query_one("#actions-notice", Static)
@@ -173,17 +174,19 @@ class ActionItemsScreen(Screen[bool]):
     def cells(item: ActionItem, today: date, narrow: bool) -> list[Text]:
         """One row's cells; a done or dropped item is dimmed, an overdue one shows red."""
         gone = item.status == "dropped"
-        title = Text(item.title, style="dim strike" if gone else ("dim" if item.status == "done"
-                                                                    else ""))
-        priority = Text(item.priority or "–", style=PRIORITY_STYLE.get(item.priority or "", "dim"))
-        owner = Text(item.owner or "—", style="" if item.owner else "dim")
-        horizon = Text((SHORT.get(item.horizon or "") if narrow else None) or item.horizon or "")
+        look = "dim strike" if gone else ("dim" if item.status == "done" else "")
+        title = Text(sanitize(item.title), style=look)  # rows come from INC-6, typed or imported
+        priority = Text(sanitize(item.priority or "–"),
+                        style=PRIORITY_STYLE.get(item.priority or "", "dim"))
+        owner = Text(sanitize(item.owner or "—"), style="" if item.owner else "dim")
+        horizon = Text(sanitize((SHORT.get(item.horizon or "") if narrow else None)
+                                or item.horizon or ""))
         status_label = SHORT.get(item.status, item.status) if narrow else item.status
-        status = Text(("✓ " if item.status == "done" else "") + status_label,
+        status = Text(("✓ " if item.status == "done" else "") + sanitize(status_label),
                       style=STATUS_STYLE.get(item.status, ""))
         overdue = bool(item.due) and item.status in ("open", "in progress") and (
             item.due or "") < today.isoformat()
-        due = Text(item.due or "", style="bold red" if overdue else "")
+        due = Text(sanitize(item.due or ""), style="bold red" if overdue else "")
         return [priority, title, owner, horizon, status, due]
 
     def _show_detail(self) -> None:
@@ -195,14 +198,14 @@ class ActionItemsScreen(Screen[bool]):
             return
         text = Text()
         text.append(f"#{item.id} ", style="bold")
-        text.append(item.title)
+        text.append(sanitize(item.title))
         if item.owner:
-            text.append(f" — {item.owner}")
+            text.append(f" — {sanitize(item.owner)}")
         extras = [ORIGINS.get(item.origin, f"from {item.origin}") if item.origin else None,
                   f"due {item.due}" if item.due else None,
                   f"done {item.done_at:%Y-%m-%d}" if item.done_at else None]
         if any(extras):
-            text.append("  (" + ", ".join(e for e in extras if e) + ")", style="dim")
+            text.append(sanitize("  (" + ", ".join(e for e in extras if e) + ")"), style="dim")
         detail.update(text)
 
     @on(DataTable.CellHighlighted, "#actions-table")

@@ -23,6 +23,7 @@ from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, or
 from warroom.core.models import EventKind, TimelineEvent
 from warroom.store.db import StoreError
 from warroom.store.milestones import Milestones
+from warroom.ui.inert import shown
 from warroom.ui.screens.milestone import MilestoneDialog, skew_mark
 from warroom.ui.screens.prompt import PromptDialog
 
@@ -89,16 +90,16 @@ class EventsScreen(ModalScreen[str | None]):
             table.add_row(
                 Text(iso(event.occurred_at).replace("T", " ").rstrip("Z")) + skew_mark(event),
                 kind,
-                Text(one_line(event.text, 200)),
-                Text(source_of(event)),
+                shown(one_line(event.text, 200)),
+                shown(source_of(event)),
                 key=str(event.id),
             )
         if self.events:
             table.move_cursor(row=min(row, len(self.events) - 1))
-        shown = "all events" if self.show_system else "pins and notes"
+        which = "all events" if self.show_system else "pins and notes"
         self.query_one("#events-hint", Static).update(
             Text(
-                f"{len(self.events)} {shown} · 1 insert into INC-1 Timeline · 4 into INC-4 "
+                f"{len(self.events)} {which} · 1 insert into INC-1 Timeline · 4 into INC-4 "
                 "Detailed Timeline · e reword · t fix time · d remove · m milestone · "
                 "a all events · Esc close"
             )
@@ -177,7 +178,7 @@ class EventsScreen(ModalScreen[str | None]):
             return
 
         def done(text: str | None) -> None:
-            if text:
+            if text and text != event.text.strip():
                 self.wapp.store.edit_event(event.id, actor=self.wapp.actor, text=text)
                 self.reload()
 

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Markdown, Static
 from warroom.core.gates import CriterionResult
 from warroom.core.state import Verdict
 from warroom.core.workflow import PhaseSpec
+from warroom.timeline.sanitize import sanitize
 from warroom.ui.screens.main import GateRequest
 
 
@@ -31,7 +32,7 @@ def key_label(key: str, label: str) -> Content:
 
 def criterion_text(result: CriterionResult) -> Text:
     """A criterion and its automatic result; the marks read without colour too."""
-    text = Text(result.text)
+    text = Text(sanitize(result.text))
     text.append("\n")
     if result.passed is True:
         text.append("✓ check passed: ", style="bold green")
@@ -40,14 +41,14 @@ def criterion_text(result: CriterionResult) -> Text:
     else:
         text.append("? no automatic check: ", style="bold yellow")
     detail = result.auto.detail if result.auto else "the reviewer judges this one"
-    text.append(detail, style="dim")
+    text.append(sanitize(detail), style="dim")  # may quote the artifact
     return text
 
 
 def show_error(screen: ModalScreen[bool], error: str) -> None:
     """Show why the action was refused, in the dialog, which stays open."""
     box = screen.query_one("#dialog-error", Static)
-    box.update(Text(error))
+    box.update(Text(sanitize(error)))
     box.display = True
     screen.app.bell()
 
@@ -65,7 +66,8 @@ class TickBox(Checkbox):
 def artifact_view(markdown: str) -> VerticalScroll:
     """The artifact rendered, in a pane the keyboard can scroll."""
     view = VerticalScroll(
-        Markdown(markdown, open_links=False, classes="dialog-markdown"), id="dialog-artifact"
+        Markdown(sanitize(markdown, multiline=True), open_links=False, classes="dialog-markdown"),
+        id="dialog-artifact",
     )
     view.border_title = "Artifact (↑↓ PgUp PgDn scroll)"
     return view

@@ -20,6 +20,8 @@ from textual.widgets.option_list import Option
 
 from warroom.core.models import ArtifactVersion
 from warroom.core.workflow import PhaseSpec
+from warroom.timeline.sanitize import sanitize
+from warroom.ui.inert import shown_block
 
 
 def version_prompt(version: ArtifactVersion, current_text: str, *, one_line: bool = False) -> Text:
@@ -29,7 +31,7 @@ def version_prompt(version: ArtifactVersion, current_text: str, *, one_line: boo
     text.append(f"v{version.version}", style="bold")
     text.append(f"  {saved:%H:%M:%S} UTC {saved:%Y-%m-%d}")
     text.append("  " if one_line else "\n    ")
-    text.append(version.author, style="dim")
+    text.append(sanitize(version.author), style="dim")
     if version.conflict:
         text.append(" · conflict", style="bold yellow")
     if version.after_approval:
@@ -61,7 +63,7 @@ def diff_text(version: ArtifactVersion, current_text: str) -> Text:
             style = "red"
         else:
             style = ""
-        text.append(line + "\n", style=style)
+        text.append(sanitize(line) + "\n", style=style)
     return text
 
 
@@ -154,7 +156,7 @@ class VersionHistory(ModalScreen[str | None]):
             body = diff_text(version, self.current_text)
         else:
             view.border_title = f"v{version.version}: full text (d: diff)"
-            body = Text(version.body)
+            body = shown_block(version.body)
         self.query_one("#history-text", Static).update(body)
         view.scroll_home(animate=False)
 

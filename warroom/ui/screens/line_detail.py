@@ -31,7 +31,7 @@ class LineDetail(ModalScreen[bool]):
                  else f"{r.path}, byte {r.offset} (its line number is counted when pinned)")
         meta = Text()
         meta.append("source ", style="dim")
-        meta.append(f"{r.tag}  {where}\n")
+        meta.append(f"{sanitize(r.tag)}  {sanitize(where)}\n")  # file names are untrusted
         meta.append("time   ", style="dim")
         meta.append(f"{r.ts.isoformat() if r.ts else 'none in the line'}  ")
         meta.append("received ", style="dim")

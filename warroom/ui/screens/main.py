@@ -27,6 +27,7 @@ from warroom.resources import data_dir
 from warroom.store.db import StoreError
 from warroom.store.store import SaveResult
 from warroom.timeline.engine import TailEngine
+from warroom.timeline.sanitize import sanitize
 from warroom.ui.screens.gate_actions import GateActions
 from warroom.ui.screens.milestone_actions import MilestoneActions
 from warroom.ui.screens.round_table_actions import RoundTableActions
@@ -112,7 +113,7 @@ class WarRoomScreen(
                         id="editor",
                     )
                 with TabPane("Inputs", id="tab-inputs"):
-                    yield Markdown("", id="inputs")
+                    yield Markdown("", id="inputs", open_links=False)
             yield GuidePanel(id="guide")
             yield RoundTable(id="round-table")
         with Vertical(id="timeline"):
@@ -122,7 +123,7 @@ class WarRoomScreen(
     def on_mount(self) -> None:
         store = self.wapp.store
         incident = store.incident(self.incident_id)
-        self.title = f"{incident.ref} {incident.title}"
+        self.title = f"{incident.ref} {sanitize(incident.title)}"
         self._editor = self.query_one(ArtifactEditor)
         self._start_timeline()
         self._unregister = self.wapp.register_flusher(self.flush_pending)
@@ -266,7 +267,8 @@ class WarRoomScreen(
                 continue
             body = store.artifact_text(self.incident_id, source.number)
             parts.append(f"\n---\n\n{body}")
-        self.query_one("#inputs", Markdown).update("\n".join(parts))
+        # Earlier artifacts may be imported: made safe like any stored text.
+        self.query_one("#inputs", Markdown).update(sanitize("\n".join(parts), multiline=True))
 
     # -- messages up ---------------------------------------------------------
 
@@ -392,15 +394,25 @@ class WarRoomScreen(
         self.app.push_screen(ActionItemsScreen(self.incident_id, base_version=base), closed)
 
     def action_export(self) -> None:
-        from warroom.export.postmortem import render_postmortem
+        """The same document as `warroom export`: redacted, inert, readable by its owner only."""
+        from warroom.export.files import write_private
+        from warroom.export.postmortem import export_postmortem
+        from warroom.export.redact import compile_patterns, describe
 
         path = Path.cwd() / f"incident-{self.incident_id}-postmortem.md"
         try:
-            path.write_text(render_postmortem(self.wapp.store, self.incident_id), "utf-8")
+            patterns = compile_patterns(self.wapp.settings.export.redact_patterns)
+            document, counts = export_postmortem(
+                self.wapp.store, self.incident_id, extra_patterns=patterns
+            )
+            write_private(path, document)
+        except ValueError as exc:  # a redact pattern in the config file that is not a regex
+            self.notify(f"Not exported: {exc}", severity="error")
+            return
         except OSError as exc:
             self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
             return
-        self.notify(f"Post-mortem written to {path}", timeout=8)
+        self.notify(f"Post-mortem written to {path} ({describe(counts)})", timeout=8)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every action of this screen, for the command palette."""

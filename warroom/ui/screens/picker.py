@@ -61,7 +61,8 @@ def match_line(match: Match, width: int) -> Text:
 
     On a narrow column the snippet's start is cut, at a word, so the first match shows.
     """
-    pieces = marked_segments(match.snippet)
+    # The snippet quotes stored text: made safe piece by piece, the marks kept.
+    pieces = [(sanitize(text), marked) for text, marked in marked_segments(match.snippet)]
     plain = "".join(text for text, _marked in pieces)
     lead, first = 0, 0
     for text, marked in pieces:
@@ -76,7 +77,7 @@ def match_line(match: Match, width: int) -> Text:
         after = plain.find(" ", cut, lead) + 1  # or the next word, if that does not fit
         cut = before if before and lead + first - before <= room else after or cut
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(f"  {match.where}: ", style="dim")
+    line.append(f"  {sanitize(match.where)}: ", style="dim")
     if cut:
         line.append("…", style="dim")
     for text, marked in pieces:
@@ -271,7 +272,7 @@ class IncidentPicker(Screen[None]):
         severity = incident.severity
         return {
             "id": Text(incident.ref),
-            "title": Text(incident.title, no_wrap=True, overflow="ellipsis"),  # never markup
+            "title": Text(sanitize(incident.title), no_wrap=True, overflow="ellipsis"),
             "severity": Text(severity.value, style=_SEVERITY_STYLE[severity])
             if severity
             else Text("unassessed", style="dim"),

@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from warroom.ui.inert import InertInput
+
 
 class PromptDialog(ModalScreen[str | None]):
     """Ask for one line; `validate` returns an error to show inline, or None to accept."""
@@ -37,7 +39,7 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="prompt-dialog") as dialog:
             dialog.border_title = self.prompt_title
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-text")
+            yield InertInput(self.value, placeholder=self.placeholder, id="prompt-text")
             yield Static("", id="prompt-error", classes="dialog-error")
             yield Static(Text(self.hint), classes="dialog-hint")
 

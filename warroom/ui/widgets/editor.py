@@ -10,6 +10,16 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from warroom.ui.inert import InertLines
+
+
+class InertTextArea(InertLines, TextArea):
+    """The artifact's text as it is, drawn without a control byte reaching the terminal.
+
+    An imported body may hold escape sequences; they stay in the text (and in
+    what is saved) but their invisible characters are not drawn.
+    """
+
 
 class ArtifactEditor(Vertical):
     """Edits one artifact; asks for a save at most `autosave_delay` seconds after a keystroke.
@@ -35,7 +45,7 @@ class ArtifactEditor(Vertical):
         self._timer: Timer | None = None
         # Held directly, not queried: a flush at exit runs after the widgets unmount.
         self._banner = Static("", id="editor-banner", classes="banner")
-        self._area = TextArea(
+        self._area = InertTextArea(
             "", language="markdown", soft_wrap=True, tab_behavior="indent", id="editor-text"
         )
         self._area.cursor_blink = blink  # off for snapshots: a blinking cursor is never stable

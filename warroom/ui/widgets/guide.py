@@ -15,6 +15,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from warroom.core.gates import CriterionResult
+from warroom.timeline.sanitize import sanitize
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +43,9 @@ def criteria_text(results: list[CriterionResult], gated: bool) -> RenderableType
             mark = Text("[✗]", style="bold red")
         else:
             mark = Text("[?]", style="bold yellow")
-        body = Text(f"{r.number}. {r.text}\n")
-        body.append(r.auto.detail if r.auto else "The reviewer judges this one.", style="dim")
+        body = Text(f"{r.number}. {sanitize(r.text)}\n")
+        detail = sanitize(r.auto.detail) if r.auto else "The reviewer judges this one."
+        body.append(detail, style="dim")  # a check may quote the artifact
         grid.add_row(mark, body)
     return grid
 

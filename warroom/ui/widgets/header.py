@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from warroom.core.models import Incident
+from warroom.timeline.sanitize import sanitize
 
 
 def _duration(delta: timedelta) -> str:
@@ -76,7 +77,8 @@ class IncidentHeader(Widget):
                 else:
                     line.append(f" next update in {_duration(due - now)} ")
         # Metrics go only where the title keeps some room: the title says which incident this is.
-        room = self.size.width - line.cell_len - min(len(incident.title), TITLE_ROOM) - 1
+        title = sanitize(incident.title)  # imported or alert text: never raw to the terminal
+        room = self.size.width - line.cell_len - min(len(title), TITLE_ROOM) - 1
         for label, value in self.metrics:
             part = f" {label} {value} "
             if len(part) > room:
@@ -85,6 +87,6 @@ class IncidentHeader(Widget):
             line.append(f"{value} ", style="bold")
             room -= len(part)
         line.append(" ")
-        line.append(incident.title)  # a Text append: the title is never parsed as markup
+        line.append(title)  # a Text append: the title is never parsed as markup
         line.truncate(max(1, self.size.width), overflow="ellipsis")
         return line

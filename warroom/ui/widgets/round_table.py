@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from warroom.core.gates import CriterionResult
 from warroom.core.hints import SECTION_HEADINGS, Hint, HintSection, infer_section
 from warroom.core.panel import PanelAnswer, PanelRole
+from warroom.timeline.sanitize import sanitize
 
 _HINT_MARK = {"well": "[+]", "poorly": "[-]", "lessons": "[>]"}
 _KEYS = "↵ answer · i insert · w p l"
@@ -55,11 +56,11 @@ def _criterion(result: CriterionResult) -> RenderableType:
         mark = Text("[✗]", style="bold red")
     else:
         mark = Text("[?]", style="bold yellow")
-    body = Text(f"{result.number}. {result.text}")
+    body = Text(f"{result.number}. {sanitize(result.text)}")
     if result.passed is not True:
         body.append("\n")
-        body.append(result.auto.detail if result.auto else "The reviewer judges this one.",
-                    style="dim")
+        detail = sanitize(result.auto.detail) if result.auto else "The reviewer judges this one."
+        body.append(detail, style="dim")
     return _row(mark, body)
 
 
@@ -131,14 +132,14 @@ class RoundTable(OptionList):
             options.append(Option(Text("Nothing notable recorded yet.", style="dim"),
                                   disabled=True))
         for n, hint in enumerate(content.hints):
-            body = Text(hint.text)
+            body = Text(sanitize(hint.text))  # hints quote the record
             if hint.text in content.inserted:
                 body.append("  ✓ in INC-5", style="bold green")
             self._targets[f"hint-{n}"] = hint
             options.append(Option(_row(Text(_HINT_MARK[hint.section], style="bold"), body),
                                   id=f"hint-{n}"))
         if content.problem:
-            options.append(Option(Text(content.problem, style="bold red"), disabled=True))
+            options.append(Option(Text(sanitize(content.problem), style="bold red"), disabled=True))
         for r, role in enumerate(content.roles):
             options.append(None)
             options.append(Option(_heading(role.name, role.description), disabled=True))
@@ -147,8 +148,8 @@ class RoundTable(OptionList):
                 answer = content.answers.get((role.name, question))
                 if answer is not None:
                     body.append("\n→ ", style="bold")
-                    body.append(answer.answer)
-                    body.append(f" ({answer.author})", style="dim")
+                    body.append(sanitize(answer.answer))
+                    body.append(f" ({sanitize(answer.author)})", style="dim")
                 self._targets[f"q-{r}-{q}"] = (role.name, question)
                 options.append(Option(_row(Text("?", style="bold"), body), id=f"q-{r}-{q}"))
         return options

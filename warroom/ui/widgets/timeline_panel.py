@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.filter import LineFilter
 from warroom.timeline.records import SourceEvent, SourceState, state_text
+from warroom.timeline.sanitize import sanitize
 from warroom.ui.widgets.log_view import LogView
 
 STATE_STYLE = {
@@ -179,9 +180,10 @@ class TimelinePanel(Vertical):
         for source_id, source in self.engine.sources.items() if self.engine else ():
             event = self._states.get(source_id)
             line.append("  ")
-            line.append(source.tag, style=view.tag_style(source.tag))
+            line.append(sanitize(source.tag), style=view.tag_style(source.tag))  # a file name
             if event is not None:
-                line.append(f" {state_text(event)}", style=STATE_STYLE.get(event.state, ""))
+                state = sanitize(state_text(event))  # may name a file
+                line.append(f" {state}", style=STATE_STYLE.get(event.state, ""))
         self.query_one("#timeline-status", Static).update(line)
 
     # -- filter and search ---------------------------------------------------
