@@ -26,6 +26,7 @@ pytestmark = pytest.mark.anyio
 
 T0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 ONE_LINE = " ".join(HOSTILE)
+LOGGED = [text for text in HOSTILE if "\x00" not in text]
 EVIL_NAME = "app-\x1b]0;PWNED-TITLE\x07-\u202eevil.log"
 
 
@@ -47,7 +48,8 @@ def assert_inert(app: App, where: str) -> None:
 def hostile(tmp_path: Path) -> tuple[Store, int, Path]:
     """An incident whose every field came from someone else (an imported bundle, a log)."""
     log = tmp_path / EVIL_NAME
-    log.write_text("\n".join(HOSTILE) + "\nEND-OF-LOG\n", encoding="utf-8")
+    # Without NUL: a file holding one is binary, and not shown (the pins below keep it).
+    log.write_text("\n".join(LOGGED) + "\nEND-OF-LOG\n", encoding="utf-8")
     with Store.open(tmp_path / "hostile.db", clock=FixedClock(T0)) as store:
         incident = store.create_incident(ONE_LINE, actor="eve")
         template = store.artifact_text(incident.id, 1)
@@ -80,7 +82,7 @@ async def test_the_war_room_and_its_dialogs(hostile) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(LogView)
-        await wait_for(pilot, lambda: view.held >= len(HOSTILE))
+        await wait_for(pilot, lambda: view.held >= len(LOGGED))
         await pilot.pause()
         # The header (title), the editor (body), the sidebar, the source tag, the log.
         assert_inert(app, "war room")
