@@ -181,6 +181,7 @@ _KLOG = _PATTERNS[-1]
 _EPOCH = _p("epoch", r"[\[(]?(?P<E>\d{10}(?:\d{3}){0,3}(?:\.\d{1,9})?)(?![\w.:-])")
 _EPOCH_ANY = re.compile(r"(?:(?<=[\s\[(=])|^)(?P<E>\d{9,19}(?:\.\d{1,9})?)(?![\w.:-])")
 _HEAD = 160  # how far into a line a timestamp may start
+_TWO_DIGITS = re.compile(r"\d\d")
 _MIN_EPOCH, _MAX_EPOCH = 946684800, 4102444800  # 2000-01-01 .. 2100-01-01
 _EPOCH_DIGITS = {n + extra: n for n in (9, 10) for extra in (0, 3, 6, 9)}
 _EPOCH_AGREES = timedelta(hours=27)  # a year-less wall time and an epoch: any zone apart
@@ -195,6 +196,28 @@ def _split_epoch(text: str) -> tuple[str, str] | None:
     if digits is None or not whole.isdigit() or not _MIN_EPOCH <= int(whole[:digits]) < _MAX_EPOCH:
         return None
     return whole[:digits], whole[digits:] + frac
+
+
+def _shape_regex(text: str) -> str:
+    """A stamp's text as runs: "2024-01-15 10:00:00" gives ``\\d+-\\d+-\\d+\\s+\\d+:...``."""
+    out = []
+    for run in _RUNS.findall(text):
+        c = run[0]
+        out.append(
+            r"\d+"
+            if c.isdigit()
+            else r"[A-Za-z]+"
+            if c.isalpha()
+            else r"\s+"
+            if c.isspace()
+            else re.escape(run)
+        )
+    return "".join(out)
+
+
+_RUNS = re.compile(r"\d+|[A-Za-z]+|\s+|.")
+# A stamp of the learned shape must end where it did: no fraction, zone or AM/PM after it.
+_SHAPE_END = r"(?![\d.,:]\d|\d|\s?[+-]\d\d|Z(?![A-Za-z])|\s(?:UTC|GMT|[AaPp][Mm])\b)"
 
 
 def _with_fraction(base: str, frac: str) -> str:
@@ -393,10 +416,16 @@ class LineParser:
         self._json_pattern: _Pattern | None = None
         self._ts_key = "time"
         self._level_key = "level"
+        self._json_levels: dict[str | int, str | None] = {}
         # Stamp text -> ISO string (None: no real date); stamps with a fraction are
         # cached by their whole second, so millisecond logs still hit.
         self._cache: dict[str, str | None] = {}
         self._epochs: dict[str, str] = {}
+        # The learned stamp's shape and the whole seconds already read through it.
+        self._shape: re.Pattern[str] | None = None
+        self._shape_text = ""
+        self._shape_frac = False
+        self._shapes: dict[str, str] = {}
         self._slot_words: dict[str, str | None] = {}  # token at the level slot -> level
         self._record: tuple[str | None, str | None] | None = None
         self._last: tuple[str | None, datetime | None] = (None, None)
@@ -428,21 +457,34 @@ class LineParser:
         m = None
         if pat is not None:
             skip = self._skip
+            pos = -1
             if skip == 0:
-                m = pat.regex.match(line, self._shift)
+                pos = self._shift
             elif skip > 0:
                 parts = line.split(None, skip)
                 if len(parts) > skip:
-                    m = pat.regex.match(line, len(line) - len(parts[skip]) + self._shift)
+                    pos = len(line) - len(parts[skip]) + self._shift
             else:
                 m = pat.regex.search(line, 0, _HEAD)
+            if pos >= 0:
+                shape = self._shape
+                sm = None if shape is None else shape.match(line, pos)
+                if sm is not None:
+                    # The stamp has the learned shape: a known whole second needs no more.
+                    frac = sm.group(2) if self._shape_frac else None
+                    base = self._shapes.get(sm.group(1) + sm.group(3) if frac else sm.group(1))
+                    if base is not None:
+                        iso = base if not frac else _with_fraction(base, frac)
+                        return self._after_stamp(line, iso, pos, sm.end(), None)
+                m = pat.regex.match(line, pos)
         if m is None:
             if line.isspace():
                 return _NOTHING
             record = self._record
             if record is not None and _CONTINUATION.match(line):
                 return (*record, True)
-            found_m = self._search(line)
+            # Every stamp has two digits in a row: a line without them needs no search.
+            found_m = self._search(line) if _TWO_DIGITS.search(line, 0, _HEAD) else None
             if found_m is None:
                 own = self._line_level(line, 0, 0, None)
                 if record is not None and own is None:
@@ -455,10 +497,18 @@ class LineParser:
             pat, m = found_m
             self._learn(line, pat, m)
         iso = self._stamp(pat, m)
+        if self._skip >= 0:
+            self._learn_shape(pat, m)
+        return self._after_stamp(line, iso, m.start(), m.end(), m)
+
+    def _after_stamp(
+        self, line: str, iso: str | None, start: int, end: int, m: re.Match[str] | None
+    ) -> _Result:
+        """The level of a line whose stamp is at ``start:end``; remembers the record."""
         level = None
         slot = self._slot
         if slot is not None:
-            found_tok = slot.match(line, m.end())
+            found_tok = slot.match(line, end)
             if found_tok is not None:
                 tok = found_tok.group(1)
                 level = self._slot_words.get(tok, _MISSING)  # type: ignore[assignment]
@@ -469,7 +519,7 @@ class LineParser:
                         self._slot_words.clear()
                     self._slot_words[tok] = level
         if not level and self._misses < _LEVELLESS_AFTER:
-            level = self._line_level(line, m.start(), m.end(), m)
+            level = self._line_level(line, start, end, m, learn=True)
             if level is None and self._slot is None:
                 self._misses += 1
                 if self._misses == _LEVELLESS_AFTER:
@@ -478,10 +528,37 @@ class LineParser:
         self._record = (iso, level)
         return iso, level, False
 
+    def _learn_shape(self, pat: _Pattern, m: re.Match[str]) -> None:
+        """Remember the shape of a stamp just read in full (digits and letters as runs), so
+        the next lines are one simple match and a lookup by their whole second."""
+        if pat is _EPOCH or pat is _KLOG:
+            self._shape = None
+            return
+        text = m.group()
+        at = m.start()
+        frac = m.group("f")
+        if frac:
+            head, tail = text[: m.start("f") - at], text[m.end("f") - at :]
+            key = head + tail
+            rx = f"({_shape_regex(head)})(\\d+)({_shape_regex(tail)})"
+        else:
+            key = text
+            rx = f"({_shape_regex(text)})()()"
+        if self._shape_text != rx:
+            self._shape_text = rx
+            self._shape = re.compile(rx + _SHAPE_END)
+            self._shape_frac = bool(frac)
+        base = self._cache.get(key) if frac else self._cache.get(text)
+        if base is not None:
+            if len(self._shapes) > 4096:
+                self._shapes.clear()
+            self._shapes[key] = base
+
     def _learn(self, line: str, pat: _Pattern, m: re.Match[str]) -> None:
         """Remember where this source's stamp is, so later lines need one match."""
         self._pattern, self._slot, self._misses = pat, None, 0
         self._cache.clear()
+        self._shapes.clear()
         start = m.start()
         before = line[:start]
         tokens = before.split()
@@ -519,6 +596,13 @@ class LineParser:
         return _with_fraction(base, frac)  # type: ignore[arg-type]
 
     def _epoch_iso(self, text: str) -> str | None:
+        whole, _, frac = text.partition(".")
+        digits = _EPOCH_DIGITS.get(len(whole))
+        if digits is not None:  # a second already seen: no checks, no datetime
+            base = self._epochs.get(whole[:digits])
+            if base is not None:
+                frac = whole[digits:] + frac
+                return _with_fraction(base, frac) if frac else base
         split = _split_epoch(text)
         if split is None:
             return None
@@ -566,7 +650,7 @@ class LineParser:
         return dt.isoformat()
 
     def _line_level(
-        self, line: str, start: int, end: int, m: re.Match[str] | None = None
+        self, line: str, start: int, end: int, m: re.Match[str] | None = None, learn: bool = False
     ) -> str | None:
         """The level at the format's position: inline, learned slot, prefix, or scan."""
         if m is not None and m.re is _KLOG.regex:
@@ -581,7 +665,7 @@ class LineParser:
             if lv is not None:
                 return lv
         lv, idx = _scan_level(rest)
-        if lv is not None and m is not None and idx >= 0:
+        if lv is not None and learn and idx >= 0:
             self._slot = _slot_regex(idx)
             self._slot_words.clear()
             self._slot_letter = len(rest.split()[idx].strip(_STRIP)) == 1
@@ -597,7 +681,21 @@ class LineParser:
             return None
         self._json = True
         iso, self._ts_key = _pick(obj, self._ts_key, _TS_KEYS, self._json_ts)
-        level, self._level_key = _pick(obj, self._level_key, _LEVEL_KEYS, _json_level)
+        value = obj.get(self._level_key)
+        kind = type(value)
+        if kind is str or kind is int:  # the learned key's values, read once each
+            level = self._json_levels.get(value, _MISSING)
+            if level is _MISSING:
+                level = _json_level(self._level_key, value)
+                if len(self._json_levels) > 256:
+                    self._json_levels.clear()
+                self._json_levels[value] = level
+            if level is not None:
+                return iso, level  # type: ignore[return-value]
+        key = self._level_key
+        level, self._level_key = _pick(obj, key, _LEVEL_KEYS, _json_level)
+        if self._level_key != key:
+            self._json_levels.clear()
         return iso, level
 
     def _json_ts(self, key: str, value: Any) -> str | None:
@@ -758,6 +856,9 @@ def without_stamp(line: str) -> str:
     return rest or line
 
 
+_LEVEL_JSON = {lv: f'"{lv}"}}\n' for lv in LEVELS} | {None: "null}\n"}
+
+
 def write_parse_json(
     path: Path, out: TextIO, *, year: int | None = None, now: datetime | None = None
 ) -> int:
@@ -770,14 +871,17 @@ def write_parse_json(
     parse: Callable[[str], _Result] = parser._parse
     n = 0
     buf: list[str] = []
-    with open(path, "rb") as fh:
-        for raw in fh:
+    # Decoded in large chunks by the io layer; newline="\n" splits on LF alone, untranslated.
+    with open(path, encoding="utf-8", errors="replace", newline="\n") as fh:
+        for text in fh:
             n += 1
-            iso, level, _cont = parse(raw.decode("utf-8", "replace"))
+            iso, level, _cont = parse(text)
             # ISO strings and level names never need JSON escaping.
-            ts_json = '"' + iso + '"' if iso else "null"
-            level_json = '"' + level + '"' if level else "null"
-            buf.append(f'{{"line": {n}, "ts": {ts_json}, "level": {level_json}}}\n')
+            buf.append(
+                f'{{"line": {n}, "ts": "{iso}", "level": {_LEVEL_JSON[level]}'
+                if iso
+                else f'{{"line": {n}, "ts": null, "level": {_LEVEL_JSON[level]}'
+            )
             if len(buf) >= 4096:
                 out.write("".join(buf))
                 buf.clear()
