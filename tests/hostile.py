@@ -27,6 +27,14 @@ HOSTILE: tuple[str, ...] = (
     "unbalanced [/] close",
 )
 
+# Everything at once, short enough for a title (a bundle caps titles at 300 characters).
+TITLE = (
+    "Checkout \x1b]0;PWNED-TITLE\x07 \x1b]52;c;cm0gLXJmIH4K\x07 \x1b]8;;https://evil.example/"
+    "\x1b\\link\x1b]8;;\x1b\\ \x1bP+q544e\x1b\\ \x1b_apc\x1b\\ \x1b[31;1337mred \x1b[6n "
+    "\u009b31;1337m \u009d0;PWNED-TITLE\u009c \x1bc \x00 \x07 \u202eevil\u202c "
+    "[@click=app.quit]quit[/] [/]"
+)
+
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _BIDI_UTF8 = re.compile(
     "|".join(re.escape(c) for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

@@ -145,3 +145,52 @@ def test_long_lines_are_cut_with_a_marker() -> None:
 def test_plain_text_is_unchanged() -> None:
     for raw in ["2024-01-15 10:00:00 INFO ok", "日本語のログ", "naïve café", ""]:
         assert sanitize(raw) == raw
+
+
+# -- the other surfaces: several lines, documents, widgets that lay text out, JSON --------
+
+
+def test_multiline_keeps_the_breaks_and_makes_each_line_safe() -> None:
+    from tests.hostile import HOSTILE, leaks
+
+    text = "\n".join(HOSTILE)
+    out = sanitize(text, multiline=True)
+    assert out.count("\n") == text.count("\n")
+    assert not leaks(out.encode())
+    assert sanitize("plain\nlines\r\nkept", multiline=True) == "plain\nlines\nkept"
+
+
+def test_documents_drop_controls_but_keep_tab_and_newline() -> None:
+    from tests.hostile import HOSTILE, leaks
+    from warroom.timeline.sanitize import strip_controls
+
+    out = strip_controls("\n".join(HOSTILE) + "\ttab\r\nend")
+    assert not leaks(out.encode())
+    assert "\ttab\nend" in out
+    assert all(ch in "\t\n" or ch.isprintable() for ch in out)
+    assert strip_controls("osc52 \x1b]52;c;cm0g\x07 clipboard") == "osc52  clipboard"
+
+
+def test_drop_invisible_keeps_every_cell_where_it_was() -> None:
+    """The editor's columns come from the text as stored; the drawn line must match them."""
+    from rich.cells import cell_len
+
+    from tests.hostile import HOSTILE, leaks
+    from warroom.timeline.sanitize import drop_invisible
+
+    for raw in [*HOSTILE, "soft\u00adhyphen"]:
+        out = drop_invisible(raw)
+        assert cell_len(out) == cell_len(raw), raw
+        assert not leaks(out.encode()), raw
+
+
+def test_json_safe_is_the_same_data_and_inert() -> None:
+    import json
+
+    from tests.hostile import HOSTILE, leaks
+    from warroom.timeline.sanitize import json_safe
+
+    data = {"lines": list(HOSTILE), "tag": "\U000e0041"}
+    text = json_safe(json.dumps(data, ensure_ascii=False, indent=2))
+    assert json.loads(text) == data
+    assert not leaks(text.encode())
