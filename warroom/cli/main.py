@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from warroom.cli import actions, artifacts, config, export, incidents, logs, screens
+from warroom.cli import (
+    actions,
+    artifacts,
+    completion,
+    config,
+    export,
+    incidents,
+    logs,
+    screens,
+)
 from warroom.cli.common import EXIT_USAGE, ArgParser, UsageError, checked_keymap, db_path
 from warroom.config import ConfigError, load_settings
 from warroom.core.state import TransitionError
@@ -18,9 +27,9 @@ from warroom.store.db import StoreError
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 
-GROUPS = (incidents, artifacts, export, actions, config, screens, logs)
+GROUPS = (incidents, artifacts, export, actions, config, screens, logs, completion)
 # These open the store themselves, if at all (and config reads a file that may be broken).
-STORELESS = ("parse", "config", "tail")
+STORELESS = ("parse", "config", "tail", "completion")
 FULL_SCREEN = (None, "open", "demo")  # their theme and keys are checked before anything is made
 
 
