@@ -13,3 +13,5 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     monkeypatch.delenv("WARROOM_CONFIG", raising=False)
     home: Path = tmp_path_factory.getbasetemp() / "xdg-config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    # Recovery copies (typed text a failed save kept aside) go to a per-test state dir.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))

@@ -44,7 +44,7 @@ def _digest(path: Path) -> str:
 
 
 def test_new_file_is_private_wal_with_foreign_keys(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "w.db"
+    path = tmp_path / "w.db"
     with Store.open(path) as s:
         s.create_incident("x", actor="a")
         assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -62,13 +62,14 @@ def run_tail(
         raise UsageError("warroom tail needs a terminal; for a pipe use `tail -F`")
     from warroom.ui.tail_app import TailApp
 
-    TailApp(
+    app = TailApp(
         [str(Path(p).expanduser()) for p in args.sources], args.cmd, store=store,
         incident_id=getattr(args, "incident", None), actor=who,
         buffer_size=args.lines or settings.timeline.lines,
         force_polling=args.poll or settings.timeline.poll, settings=settings, keymap=keymap,
-    ).run()
-    return 0
+    )
+    app.run()
+    return app.return_code or 0
 
 
 def cmd_tail(args: argparse.Namespace) -> int:

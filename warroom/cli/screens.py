@@ -54,9 +54,10 @@ def run_app(store: Store, args: argparse.Namespace, incident_id: int | None) -> 
     need_terminal()
     from warroom.ui.app import WarroomApp
 
-    WarroomApp(store, actor=actor(args.settings), incident_id=incident_id,
-               settings=args.settings, keymap=args.keymap).run()
-    return 0
+    app = WarroomApp(store, actor=actor(args.settings), incident_id=incident_id,
+                     settings=args.settings, keymap=args.keymap)
+    app.run()
+    return app.return_code or 0  # not 0 when typing is only in a recovery copy, or after a bug
 
 
 def cmd_picker(store: Store, args: argparse.Namespace) -> int:

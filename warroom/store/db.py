@@ -7,10 +7,11 @@ inspected by reading its header before SQLite is allowed to open it.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import platformdirs
@@ -40,6 +41,116 @@ class UnreadableRow(StoreError):
         self.problem = problem
 
 
+class StorageFault(StoreError):
+    """The file or its disk refused a write (full, read-only, deleted): nothing was saved.
+
+    `cause` is the short name of what failed ("disk full", "database is read-only",
+    "directory is not writable", "database was deleted", "database was replaced",
+    "disk I/O error"); the message says what to do about it.
+    """
+
+    def __init__(self, cause: str, message: str) -> None:
+        super().__init__(f"{cause}: {message}")
+        self.cause = cause
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process (its effective ids: root may have dropped them) can write `path`."""
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def _disk_full(directory: Path) -> bool:
+    try:
+        stat = os.statvfs(directory)
+    except OSError:
+        return False
+    return stat.f_bavail == 0 or (stat.f_files > 0 and stat.f_favail == 0)
+
+
+def storage_fault(exc: BaseException, path: Path) -> StorageFault | None:
+    """Name the real cause of a failed write (SQLite's or the OS's), or None if it is not one.
+
+    SQLite says "attempt to write a readonly database" whether the file, its
+    directory (no room for the -wal/-journal) or the file system is the problem,
+    and "disk I/O error" for a full disk in some paths: the file system is asked.
+    """
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    code = exc.errno if isinstance(exc, OSError) else None
+    directory = path.parent
+    if name == "SQLITE_FULL" or code in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFault(
+            "disk full", f"cannot write {path}; free some space on its disk (df -h {directory})"
+        )
+    io_error = name.startswith("SQLITE_IOERR") or code == errno.EIO
+    if not (
+        io_error
+        or name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"))
+        or code in (errno.EACCES, errno.EPERM, errno.EROFS)
+    ):
+        return None
+    if path.exists() and not _writable(path):
+        return StorageFault(
+            "database is read-only",
+            f"{path} cannot be written; make it writable (chmod u+w {path}) "
+            "or point --db elsewhere",
+        )
+    if not _writable(directory):
+        return StorageFault(
+            "directory is not writable",
+            f"{directory} (SQLite keeps its -wal and -journal files beside {path.name}); "
+            "make it writable or move the database",
+        )
+    if io_error and _disk_full(directory):
+        return StorageFault(
+            "disk full", f"cannot write {path}; free some space on its disk (df -h {directory})"
+        )
+    if io_error:
+        return StorageFault("disk I/O error", f"writing {path} failed; check the disk (dmesg)")
+    if name.startswith("SQLITE_READONLY"):
+        return StorageFault(
+            "database is read-only",
+            f"{path} was opened read-only (it was not writable then); quit and reopen warroom",
+        )
+    return None
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode the path names now (None: nothing there)."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+class Database(sqlite_utils.Database):
+    """A warroom database: remembers which file it opened, to refuse writing into another.
+
+    SQLite keeps writing into a file that was deleted or moved away (the open
+    descriptor still works) and the writes vanish with it; so before each write
+    the path is checked to still name the file that was opened.
+    """
+
+    path: Path
+    identity: tuple[int, int] | None
+
+    def check_identity(self) -> None:
+        now = file_identity(self.path)
+        if now == self.identity:
+            return
+        if now is None:
+            raise StorageFault(
+                "database was deleted",
+                f"{self.path} was deleted or moved away while open; nothing is written to "
+                "the lost file: put it back, or quit and reopen to start a new one",
+            )
+        raise StorageFault(
+            "database was replaced",
+            f"{self.path} was replaced by another file while open; nothing is written into "
+            "either: put the original back, or quit and reopen on the new one",
+        )
+
+
 def default_db_path() -> Path:
     """The database in the user's data directory, unless WARROOM_DB says otherwise."""
     env = os.environ.get("WARROOM_DB")
@@ -48,14 +159,26 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("warroom", appauthor=False)) / "warroom.db"
 
 
-def _create_file(path: Path, shared: bool) -> None:
-    """Create the file ourselves so it is 0600 (0660 shared); SQLite's -wal/-shm follow it."""
+def _create_file(path: Path, shared: bool, create_dirs: bool) -> None:
+    """Create the file ourselves so it is 0600 (0660 shared); SQLite's -wal/-shm follow it.
+
+    Only the default location gets its directories made: a path someone typed
+    whose directory is missing is a typo, not a place to start an empty database.
+    """
+    if not path.parent.is_dir() and not create_dirs:
+        raise StoreError(
+            f"directory {path.parent} does not exist; fix the path given to --db or "
+            f"WARROOM_DB, or create it first (mkdir -p {path.parent})"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660 if shared else 0o600)
     except FileExistsError:
         return
     except OSError as exc:
+        fault = storage_fault(exc, path)
+        if fault is not None:
+            raise fault from None
         raise StoreError(
             f"cannot create database {path}: {exc.strerror}; choose another place with --db PATH"
         ) from None
@@ -102,17 +225,19 @@ def connect(
     migrations: list[Callable[[sqlite_utils.Database], None]],
     *,
     shared: bool = False,
-) -> sqlite_utils.Database:
+    create_dirs: bool = True,
+) -> Database:
     """Open (creating if needed) and migrate the database at `path`."""
     path = path.expanduser()
     schema_version = len(migrations)
     existed = path.exists() and _inspect_header(path, schema_version)
     if not existed:
-        _create_file(path, shared)
+        _create_file(path, shared, create_dirs)
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from None
+        raise storage_fault(exc, path) or StoreError(
+            f"cannot open database {path}: {exc}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Reading the schema is what reveals a corrupt file, before anything is written.
@@ -124,10 +249,17 @@ def connect(
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
+        db.path, db.identity = path, file_identity(path)
         _migrate(db, migrations)
+    except StoreError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
         conn.close()
+        fault = storage_fault(exc, path)
+        if fault is not None:
+            raise fault from None
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreError(
                 f"database {path} is busy (another warroom is migrating it); try again"
@@ -166,16 +298,40 @@ def write_lock(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     A deferred transaction that reads then writes fails with SQLITE_BUSY at once,
     whatever the busy timeout, if another process wrote in between; taking the
     lock first makes concurrent responders wait their turn instead.
+
+    A write the file or its disk refuses (full, read-only, deleted under us) is a
+    StorageFault naming the cause; the transaction is rolled back whole.
     """
+    path = getattr(db, "path", None)
+    if isinstance(db, Database):
+        db.check_identity()
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
+        fault = storage_fault(exc, path) if path is not None else None
+        if fault is not None:
+            raise fault from None
         raise StoreError(
             f"the database is busy ({exc}); another warroom holds the write lock, try again"
         ) from None
     try:
         yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
+        db.conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _rollback(db)
+        fault = storage_fault(exc, path) if path is not None else None
+        if fault is not None:
+            raise fault from None
+        if isinstance(exc, sqlite3.OperationalError):  # locked past the timeout, and the like
+            raise StoreError(f"writing {path or 'the database'} failed: {exc}; try again") from None
         raise
-    db.conn.execute("COMMIT")
+    except BaseException:
+        _rollback(db)
+        raise
+
+
+def _rollback(db: sqlite_utils.Database) -> None:
+    """Undo an open transaction; SQLite may already have (a full disk rolls back itself)."""
+    if db.conn.in_transaction:
+        with suppress(sqlite3.Error):
+            db.conn.execute("ROLLBACK")

@@ -8,6 +8,7 @@ read-decide-write; every move also lands in the timeline as a system event.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -74,9 +75,15 @@ class Store(TimelineEntries):
     def open(
         cls, path: Path | None = None, *, clock: Clock | None = None, shared: bool = False
     ) -> Store:
-        """Open or create the database; raise StoreError with one clear line if it can't."""
+        """Open or create the database; raise StoreError with one clear line if it can't.
+
+        Only the default place (the user data dir) has its directory created: a
+        path someone gave (--db, WARROOM_DB, the config) must name an existing one.
+        """
+        create_dirs = path is None and not os.environ.get("WARROOM_DB")
         path = path or default_db_path()
-        return cls(connect(path, MIGRATIONS, shared=shared), path, clock or SystemClock())
+        db = connect(path, MIGRATIONS, shared=shared, create_dirs=create_dirs)
+        return cls(db, path, clock or SystemClock())
 
     def close(self) -> None:
         self.db.close()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Callable, Iterable
-from types import FrameType
+from collections.abc import Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -15,13 +13,15 @@ from textual.screen import Screen
 from warroom.clock import Clock, SystemClock
 from warroom.config import Settings
 from warroom.resources import data_dir
+from warroom.store.recovery import session_id
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 from warroom.ui.gc_tuning import restore_gc, tune_gc
 from warroom.ui.look import apply_look, prepare_look
+from warroom.ui.safe_exit import SafeExit
 
 
-class WarroomApp(App[None]):
+class WarroomApp(SafeExit):
     """One process, one database file, one incident on screen at a time."""
 
     TITLE = "warroom"
@@ -57,12 +57,14 @@ class WarroomApp(App[None]):
         # WARROOM_AUTOSAVE_DELAY exists for tests that must tell a signal flush from an autosave.
         self.autosave_delay = autosave_delay or float(os.environ.get("WARROOM_AUTOSAVE_DELAY", 0.5))
         self.watch = watch  # off in tests and snapshots: no tick timers, no watchers
-        self._flushers: list[Callable[[], None]] = []
+        # A failed save is tried again this often (tests make it short).
+        self.retry_delay = float(os.environ.get("WARROOM_RETRY_DELAY", 5))
+        self.session = session_id()  # names this process's recovery copies
 
     def on_mount(self) -> None:
         tune_gc()
         apply_look(self, self.settings, self.keymap)
-        self._install_signal_handlers()
+        self.install_signal_handlers()
         if self.start_incident is not None:
             self.open_incident(self.start_incident)
         else:
@@ -84,6 +86,9 @@ class WarroomApp(App[None]):
         from warroom.ui.screens.picker import IncidentPicker
 
         if isinstance(self.screen, IncidentPicker):
+            return
+        ensure_saved = getattr(self.screen, "ensure_saved", None)
+        if ensure_saved is not None and not ensure_saved("switching incident"):
             return
         if len(self.screen_stack) > 1:
             self.switch_screen(IncidentPicker())
@@ -125,36 +130,6 @@ class WarroomApp(App[None]):
         if commands is not None:
             yield from commands()
         yield from super().get_system_commands(screen)
-
-    # -- never lose typing ---------------------------------------------------
-
-    def register_flusher(self, flush: Callable[[], None]) -> Callable[[], None]:
-        """Something to save before the process dies; returns its unregister function."""
-        self._flushers.append(flush)
-        return lambda: self._flushers.remove(flush) if flush in self._flushers else None
-
-    def flush(self) -> None:
-        for flush in list(self._flushers):
-            try:
-                flush()
-            except Exception:  # noqa: BLE001 - dying anyway: save what else we can
-                continue
-
-    def _install_signal_handlers(self) -> None:
-        """On SIGHUP/SIGTERM (an SSH drop) save first, then exit without the terminal.
-
-        Textual runs neither on_unmount nor atexit on these signals, and the
-        terminal may already be gone, so restoring it could block or fail.
-        """
-        if self.is_headless:
-            return
-
-        def handler(signum: int, frame: FrameType | None) -> None:
-            self.flush()
-            os._exit(128 + signum)
-
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            signal.signal(sig, handler)
 
     def on_unmount(self) -> None:
         self.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
@@ -16,6 +16,7 @@ from warroom.timeline.engine import TailEngine
 from warroom.timeline.sources import TailOptions
 from warroom.ui.gc_tuning import restore_gc, tune_gc
 from warroom.ui.look import apply_look, prepare_look
+from warroom.ui.safe_exit import SafeExit
 from warroom.ui.widgets.log_view import LogView
 from warroom.ui.widgets.timeline_panel import TimelinePanel
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from warroom.store.store import Store
 
 
-class TailApp(App[None]):
+class TailApp(SafeExit):
     """Follow logs; `p` pins into an incident when one is given."""
 
     TITLE = "warroom tail"
@@ -91,6 +92,7 @@ class TailApp(App[None]):
             )
             return
         record = event.record
-        self.store.pin_record(self.incident_id, record, actor=self.actor)
-        self.query_one(LogView).mark_pinned(record.seq)
-        self.notify(f"Pinned into incident #{self.incident_id}.", timeout=3)
+        with self.store_refusal("pinned"):
+            self.store.pin_record(self.incident_id, record, actor=self.actor)
+            self.query_one(LogView).mark_pinned(record.seq)
+            self.notify(f"Pinned into incident #{self.incident_id}.", timeout=3)

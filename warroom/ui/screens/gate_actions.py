@@ -28,7 +28,8 @@ class GateActions(_Base):
         from warroom.ui.screens.gate import CompleteDialog, GateDialog
 
         store = self.wapp.store
-        self.flush_pending()
+        if not self.ensure_saved("opening the gate"):
+            return
         machine = store.machine(self.incident_id)
         refusal = machine.edit_refusal(self.phase)
         if refusal:
@@ -88,7 +89,8 @@ class GateActions(_Base):
         from warroom.ui.screens.history import VersionHistory
 
         store = self.wapp.store
-        self.flush_pending()
+        if not self.ensure_saved("opening the history"):
+            return
         versions = store.artifact_versions(self.incident_id, self.phase)
         refusal = store.machine(self.incident_id).edit_refusal(self.phase)
         editor = self.query_one(ArtifactEditor)

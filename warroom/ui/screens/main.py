@@ -7,6 +7,7 @@ started from) and talks to the store; widgets get data down and send messages up
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -21,16 +22,16 @@ from textual.widgets import Footer, Markdown, TabbedContent, TabPane
 
 from warroom.core.artifacts import next_update_at, parse_artifact
 from warroom.core.models import EventKind
-from warroom.core.state import PhaseState, TransitionError, Verdict
+from warroom.core.state import PhaseState, Verdict
 from warroom.core.workflow import PhaseSpec
 from warroom.resources import data_dir
 from warroom.store.db import StoreError
-from warroom.store.store import SaveResult
 from warroom.timeline.engine import TailEngine
 from warroom.timeline.sanitize import sanitize
 from warroom.ui.screens.gate_actions import GateActions
 from warroom.ui.screens.milestone_actions import MilestoneActions
 from warroom.ui.screens.round_table_actions import RoundTableActions
+from warroom.ui.screens.saving import SaveActions
 from warroom.ui.screens.timeline_actions import TimelineActions
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.guide import GuideContent, GuidePanel
@@ -54,7 +55,7 @@ class GateRequest:
 
 
 class WarRoomScreen(
-    TimelineActions, GateActions, RoundTableActions, MilestoneActions, Screen[None]
+    SaveActions, TimelineActions, GateActions, RoundTableActions, MilestoneActions, Screen[None]
 ):
     """One incident, one phase on screen at a time."""
 
@@ -96,6 +97,8 @@ class WarRoomScreen(
         self._guide_shown: bool | None = None
         self.engine: TailEngine | None = None
         self._editor: ArtifactEditor | None = None
+        self._offered: set[Path] = set()  # recovery copies offered back in this session
+        self._restored_paths: set[Path] = set()  # ... and restored, dropped once saved
 
     @property
     def wapp(self) -> WarroomApp:
@@ -187,9 +190,17 @@ class WarRoomScreen(
         )
 
     def open_phase(self, number: int, *, focus: bool = False) -> None:
-        """Show a phase: its artifact, banner, guide and inputs."""
+        """Show a phase: its artifact, banner, guide and inputs.
+
+        Refused while the editor holds text the database would not take: loading
+        another phase would drop it from the screen.
+        """
         store = self.wapp.store
-        self.flush_pending()
+        if self._editor is not None and self._editor.is_mounted and not self.ensure_saved(
+            "leaving the phase"
+        ):
+            self.refresh_sidebar()  # the selection moved; the phase on screen did not
+            return
         self.phase = number
         machine = store.machine(self.incident_id)
         latest = store.latest_artifact(self.incident_id, number)
@@ -203,9 +214,11 @@ class WarRoomScreen(
         self._show_inputs()
         self.refresh_sidebar()
         if store.incident(self.incident_id).last_phase != number:
-            store.update_incident(self.incident_id, last_phase=number)
+            with suppress(StoreError):  # where to reopen is not worth a failure on screen
+                store.update_incident(self.incident_id, last_phase=number)
         if focus:
             editor.text_area.focus()
+        self.offer_recovery()
 
     def show_banner(self, state: PhaseState, refusal: str | None) -> None:
         editor = self.query_one(ArtifactEditor)
@@ -283,7 +296,8 @@ class WarRoomScreen(
 
     @on(GuidePanel.StepToggled)
     def _step_toggled(self, event: GuidePanel.StepToggled) -> None:
-        self.wapp.store.set_step(self.incident_id, self.phase, event.step, event.done)
+        with self.wapp.store_refusal("ticked"):
+            self.wapp.store.set_step(self.incident_id, self.phase, event.step, event.done)
 
     @on(IncidentHeader.UpdateDue)
     def _update_due(self) -> None:
@@ -309,36 +323,6 @@ class WarRoomScreen(
         self.query_one(GuidePanel).show_criteria(results, self.spec.gated)
         self.show_round_table(text, results)
         self.refresh_header()
-
-    def _persist(self, text: str) -> SaveResult | None:
-        """Keep the text as a new version; tell the user if it raced another save."""
-        try:
-            result = self.wapp.store.save_artifact(
-                self.incident_id,
-                self.phase,
-                text,
-                actor=self.wapp.actor,
-                base_version=self.base_version,
-            )
-        except (TransitionError, StoreError) as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return None
-        self.base_version = result.version.version
-        if result.conflict:
-            self.notify(
-                f"Someone else saved {self.spec.artifact.code} while you were editing; "
-                f"your text is kept as v{result.version.version} (F5 shows both).",
-                title="Concurrent edit",
-                severity="warning",
-                timeout=15,
-            )
-        return result
-
-    def flush_pending(self) -> None:
-        """Save unsaved typing now (leaving the phase, quitting, a signal): store only."""
-        pending = self._editor.take_pending() if self._editor else None
-        if pending is not None:
-            self._persist(pending)
 
     # -- actions -------------------------------------------------------------
 
@@ -373,10 +357,11 @@ class WarRoomScreen(
 
         def add(text: str | None) -> None:
             if text:
-                self.wapp.store.add_event(
-                    self.incident_id, EventKind.NOTE, text, actor=self.wapp.actor
-                )
-                self.notify("Note added to the incident timeline.", timeout=3)
+                with self.wapp.store_refusal(f"added: the note {text!r}"):
+                    self.wapp.store.add_event(
+                        self.incident_id, EventKind.NOTE, text, actor=self.wapp.actor
+                    )
+                    self.notify("Note added to the incident timeline.", timeout=3)
 
         self.app.push_screen(NoteDialog(), add)
 
@@ -384,7 +369,8 @@ class WarRoomScreen(
         """The action item table; it regenerates INC-6, so the editor reloads after it."""
         from warroom.ui.screens.actions import ActionItemsScreen
 
-        self.flush_pending()
+        if not self.ensure_saved("opening the action items"):
+            return
         base = self.base_version if self.spec.artifact.code == "INC-6" else None
 
         def closed(changed: bool | None) -> None:

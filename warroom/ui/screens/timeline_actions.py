@@ -95,7 +95,8 @@ class TimelineActions(_Base):
             else:
                 spec = str(Path(text).expanduser().absolute())
                 kind = "glob" if any(ch in spec for ch in "*?[") else "file"
-            self.wapp.store.add_log_source(self.incident_id, kind, spec)
+            with self.wapp.store_refusal("remembered (followed for this session only)"):
+                self.wapp.store.add_log_source(self.incident_id, kind, spec)
             self._start_source(kind, spec)
 
         self.app.push_screen(
@@ -108,9 +109,10 @@ class TimelineActions(_Base):
 
     def on_log_view_pin_requested(self, event: LogView.PinRequested) -> None:
         record = event.record
-        self.wapp.store.pin_record(self.incident_id, record, actor=self.wapp.actor)
-        self.query_one(LogView).mark_pinned(record.seq)
-        self.notify("Pinned into the incident timeline (ctrl+t shows it).", timeout=3)
+        with self.wapp.store_refusal("pinned"):
+            self.wapp.store.pin_record(self.incident_id, record, actor=self.wapp.actor)
+            self.query_one(LogView).mark_pinned(record.seq)
+            self.notify("Pinned into the incident timeline (ctrl+t shows it).", timeout=3)
 
     def action_events(self) -> None:
         from warroom.ui.screens.events import EventsScreen
@@ -135,8 +137,11 @@ class TimelineActions(_Base):
             editor.request_save()
         else:
             text = insert_timeline(store.artifact_text(self.incident_id, target), code, events)
-            store.save_artifact(self.incident_id, target, text, actor=self.wapp.actor)
-            self.open_phase(target, focus=True)
+            with self.wapp.store_refusal(f"inserted into {code}"):
+                store.save_artifact(self.incident_id, target, text, actor=self.wapp.actor)
+                self.open_phase(target, focus=True)
+            if self.phase != target:
+                return
         self.notify(f"Incident timeline inserted into {code}.", timeout=3)
 
     def action_toggle_timeline(self) -> None:

@@ -45,12 +45,16 @@ class ArtifactEditor(Vertical):
         self._timer: Timer | None = None
         # Held directly, not queried: a flush at exit runs after the widgets unmount.
         self._banner = Static("", id="editor-banner", classes="banner")
+        # Apart from the phase's banner: a failed save must stay in sight whatever the phase says.
+        self._fault = Static("", id="save-fault", classes="banner fault")
+        self._fault.display = False
         self._area = InertTextArea(
             "", language="markdown", soft_wrap=True, tab_behavior="indent", id="editor-text"
         )
         self._area.cursor_blink = blink  # off for snapshots: a blinking cursor is never stable
 
     def compose(self) -> ComposeResult:
+        yield self._fault
         yield self._banner
         yield self._area
 
@@ -78,6 +82,15 @@ class ArtifactEditor(Vertical):
         widget.update(banner or "")
         widget.display = banner is not None
         widget.set_classes(f"banner {kind}".strip())
+
+    def show_fault(self, fault: Text | None) -> None:
+        """Data down: why the text is not saved and what to do (None: saved again)."""
+        self._fault.update(fault or "")
+        self._fault.display = fault is not None
+
+    def mark_unsaved(self) -> None:
+        """A save of the current text failed: it is pending again (the next flush retries it)."""
+        self.dirty = True
 
     def replace_text(self, text: str) -> None:
         """Put new text in (a restore, an inserted timeline) as if typed: it will be saved."""

@@ -314,7 +314,16 @@ class LogView(ScrollView, can_focus=True):
     def action_pin(self) -> None:
         record = self.current
         if record is not None:
-            self.post_message(self.PinRequested(record))
+            self._request_pin(record)
+
+    def _request_pin(self, record: LogRecord) -> None:
+        """Ask for a pin, unless the line is blank: an empty entry is no evidence (and the
+        store refuses one)."""
+        if not record.raw.strip():
+            self.app.bell()
+            self.notify("This line is empty: nothing to pin.", severity="warning", timeout=3)
+            return
+        self.post_message(self.PinRequested(record))
 
     def action_detail(self) -> None:
         from warroom.ui.screens.line_detail import LineDetail
@@ -325,7 +334,7 @@ class LogView(ScrollView, can_focus=True):
 
         def pin(wanted: bool | None) -> None:
             if wanted:
-                self.post_message(self.PinRequested(record))
+                self._request_pin(record)
 
         self.app.push_screen(LineDetail(record), pin)
 
