@@ -59,6 +59,13 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
 
 
+def _read_only_mount(directory: Path) -> bool:
+    try:
+        return bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def _disk_full(directory: Path) -> bool:
     try:
         stat = os.statvfs(directory)
@@ -88,6 +95,12 @@ def storage_fault(exc: BaseException, path: Path) -> StorageFault | None:
         or code in (errno.EACCES, errno.EPERM, errno.EROFS)
     ):
         return None
+    if _read_only_mount(directory):
+        return StorageFault(
+            "file system is read-only",
+            f"{directory} is on a file system mounted read-only (often after disk errors: "
+            "dmesg); remount it writable or move the database",
+        )
     if path.exists() and not _writable(path):
         return StorageFault(
             "database is read-only",
