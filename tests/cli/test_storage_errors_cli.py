@@ -38,6 +38,9 @@ def warroom_as_nobody(
 
     (A child process as nobody cannot start this interpreter: it lives under /root.)
     """
+    import getpass  # noqa: F401 - imported lazily by the CLI; nobody cannot read /root
+
+    import warroom.cli.main  # noqa: F401
     from warroom.entry import main
 
     monkeypatch.setenv("WARROOM_DB", str(db))

@@ -51,6 +51,9 @@ class SaveActions(_Base):
         except (TransitionError, StoreError) as exc:
             self.save_failed(text, exc)
             return None
+        except Exception as exc:  # a bug: keep the text aside, then let it crash (flushes too)
+            self.save_failed(text, exc)
+            raise
         self.base_version = result.version.version
         self._saved_again()
         if result.conflict:
