@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from warroom.export.bundle_model import MAX_BUNDLE_BYTES, MIB, BundleModel, first_problem
-from warroom.export.redact import Rule, compile_patterns, redact
+from warroom.export.redact import Rule, compile_patterns, redact, redact_split_keys
 from warroom.store.db import StoreError, write_lock
 from warroom.store.store import Store
 
@@ -166,6 +166,13 @@ def redact_bundle(
             return {k: walk(v) for k, v in value.items()}
         return value
 
+    events = bundle.get("timeline_events")
+    if isinstance(events, list) and all(isinstance(e, dict) for e in events):
+        # A key pinned line by line spans entries, and each alone shows no BEGIN line.
+        texts = redact_split_keys([e.get("text") or "" for e in events])
+        bundle = {**bundle, "timeline_events": [
+            {**e, "text": t} if e.get("text") else e for e, t in zip(events, texts, strict=True)
+        ]}
     body = {k: (v if k in ("format", "version", "content_hash") else walk(v))
             for k, v in bundle.items()}
     body["content_hash"] = content_hash(body)
