@@ -10,7 +10,17 @@ import tempfile
 from pathlib import Path
 
 from warroom.cli.actions import sync_saved
-from warroom.cli.common import Subparsers, UsageError, actor, incident_id, phase_number, read_source
+from warroom.cli.common import (
+    Subparsers,
+    UsageError,
+    actor,
+    add_json_flag,
+    incident_id,
+    phase_number,
+    print_json,
+    read_source,
+)
+from warroom.clock import iso
 from warroom.core.state import Verdict
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize, strip_controls
@@ -24,6 +34,7 @@ def add_parsers(sub: Subparsers) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--from", dest="source", help="save FILE (or - for stdin) as a new version")
     group.add_argument("--edit", action="store_true", help="edit in $EDITOR, save on exit")
+    add_json_flag(p)
 
     p = sub.add_parser("gate", help="decide a gate: approve or send back")
     p.set_defaults(run=cmd_gate)
@@ -46,11 +57,13 @@ def add_parsers(sub: Subparsers) -> None:
         metavar="N",
         help="a criterion the reviewer ticked (repeatable)",
     )
+    add_json_flag(p)
 
     p = sub.add_parser("complete", help="complete an ungated phase (INC-3, INC-6)")
     p.set_defaults(run=cmd_complete)
     p.add_argument("id", type=incident_id)
     p.add_argument("phase")
+    add_json_flag(p)
 
 
 def _edit(text: str) -> str:
@@ -72,6 +85,9 @@ def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
     store.incident(args.id)
     phase = phase_number(store, args.phase)
     code = store.workflow.phase(phase).artifact.code
+    if not args.source and not args.edit and args.json:
+        print_json(_artifact_json(store, args.id, phase))
+        return 0
     if not args.source and not args.edit:
         # Imported text may hold escape sequences: printed inert (tab and newline kept).
         sys.stdout.write(strip_controls(store.artifact_text(args.id, phase)))
@@ -85,6 +101,12 @@ def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
     who = actor(args.settings)
     result = store.save_artifact(args.id, phase, body, actor=who, base_version=base)
     sync_saved(store, args.id, code, who)
+    if args.json:
+        print_json({
+            **_artifact_json(store, args.id, phase, with_text=False),
+            "created": result.created, "conflict": result.conflict,
+        })
+        return 0
     if not result.created:
         print(f"{code} unchanged (v{result.version.version})", file=sys.stderr)
     elif result.conflict:
@@ -109,11 +131,58 @@ def cmd_gate(store: Store, args: argparse.Namespace) -> int:
         criteria_ticked=args.criterion,
         comment=args.comment,
     )
+    if args.json:
+        decision = transition.decision
+        assert decision is not None  # a gate always records one
+        print_json({
+            **_phase_json(store, args.id, phase),
+            "outcome": decision.outcome, "reviewer": decision.reviewer,
+            "decided_at": iso(decision.decided_at),
+            "criteria_ticked": list(decision.criteria_ticked), "comment": decision.comment,
+            "summary": transition.summary, "phases": _states(store, args.id),
+        })
+        return 0
     print(sanitize(transition.summary))  # the reviewer's comment is free text
     return 0
 
 
 def cmd_complete(store: Store, args: argparse.Namespace) -> int:
     phase = phase_number(store, args.phase)
-    print(sanitize(store.complete(args.id, phase, actor=actor(args.settings)).summary))
+    transition = store.complete(args.id, phase, actor=actor(args.settings))
+    if args.json:
+        print_json({
+            **_phase_json(store, args.id, phase), "summary": transition.summary,
+            "phases": _states(store, args.id),
+        })
+        return 0
+    print(sanitize(transition.summary))
     return 0
+
+
+def _phase_json(store: Store, incident: int, phase: int) -> dict:
+    spec = store.workflow.phase(phase)
+    return {
+        "id": incident, "phase": phase, "phase_name": spec.name, "artifact": spec.artifact.code,
+        "state": store.machine(incident).state(phase).value,
+    }
+
+
+def _states(store: Store, incident: int) -> dict[str, str]:
+    """Every phase's state after the move, by artifact code: what it unlocked or sent back."""
+    return {view.code: view.state.value for view in store.phases(incident)}
+
+
+def _artifact_json(store: Store, incident: int, phase: int, *, with_text: bool = True) -> dict:
+    """The newest version's record (version null: never saved, the text is the template)."""
+    latest = store.latest_artifact(incident, phase)
+    data = {
+        **_phase_json(store, incident, phase),
+        "version": latest.version if latest else None,
+        "author": latest.author if latest else None,
+        "saved_at": iso(latest.saved_at) if latest else None,
+        "after_approval": latest.after_approval if latest else False,
+        "conflict": latest.conflict if latest else False,
+    }
+    if with_text:
+        data["text"] = latest.body if latest else store.workflow.template(phase)
+    return data

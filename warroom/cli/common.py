@@ -35,6 +35,21 @@ class ArgParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print the result as one JSON object, for scripts"
+    )
+
+
+def print_json(data: object) -> None:
+    """One JSON document on stdout; stored text in it is escaped, never raw control bytes."""
+    import json
+
+    from warroom.timeline.sanitize import json_safe
+
+    print(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
+
+
 def actor(settings: Settings | None = None) -> str:
     """Who is at the keyboard: WARROOM_USER, else the config's user, else the login name."""
     name = os.environ.get("WARROOM_USER") or (settings.user if settings else None)

@@ -10,8 +10,10 @@ from warroom.cli.common import (
     Subparsers,
     UsageError,
     actor,
+    add_json_flag,
     incident_id,
     milestone_kind,
+    print_json,
     read_source,
     severity,
     status,
@@ -40,6 +42,7 @@ def add_parsers(sub: Subparsers) -> None:
     )
     p.add_argument("--severity", type=severity, help="critical, major or minor")
     p.add_argument("--detected-at", type=when, help="ISO-8601 time of first detection")
+    add_json_flag(p)
 
     p = sub.add_parser("list", help="list incidents; search them and filter")
     p.set_defaults(run=cmd_list)
@@ -89,11 +92,13 @@ def add_parsers(sub: Subparsers) -> None:
     at.add_argument(
         "--clear", action="store_true", help="forget it (detected, acknowledged: the default)"
     )
+    add_json_flag(p)
 
     p = sub.add_parser("note", help="add a note to the incident timeline")
     p.set_defaults(run=cmd_note)
     p.add_argument("id", type=incident_id)
     p.add_argument("text")
+    add_json_flag(p)
 
 
 def cmd_new(store: Store, args: argparse.Namespace) -> int:
@@ -104,6 +109,9 @@ def cmd_new(store: Store, args: argparse.Namespace) -> int:
     incident = store.create_incident(
         args.title, severity=args.severity, detected_at=args.detected_at, actor=actor(args.settings)
     )
+    if args.json:
+        print_json(_summary(store, incident.id))
+        return 0
     print(incident.id)
     print(
         f"declared {incident.ref} {sanitize(incident.title)}; "
@@ -136,6 +144,15 @@ def _new_from_alert(store: Store, args: argparse.Namespace) -> int:
         store, alert, actor=actor(args.settings), title=args.title, severity=args.severity,
         detected_at=args.detected_at,
     )
+    if args.json:
+        print_json({
+            **_summary(store, incident.id),
+            "alert": {
+                "source": alert.source, "status": alert.status, "count": alert.alert_count,
+                "time_from_payload": alert.time_from_payload,
+            },
+        })
+        return 0
     print(incident.id)
     notes = [f"alert from {alert.source}, detected {iso(incident.detected_at)}"]
     if alert.status == "resolved":
@@ -299,8 +316,11 @@ def source_lines(sources: list[LogSource], incident_id: int) -> list[str]:
 
 def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
     book, kind = Milestones(store), args.kind
+    action = "set"
     if args.clear:
+        action = "cleared"
         if not book.clear(args.id, kind, actor=actor(args.settings)):
+            action = "nothing to clear"
             print(f"{kind} was not set; nothing to clear", file=sys.stderr)
     elif args.event is not None:
         book.set_from_event(args.id, kind, args.event, actor=actor(args.settings))
@@ -309,6 +329,10 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
             print(f"note: entry #{args.event} was {describe_skew(skew)}", file=sys.stderr)
     else:
         book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor(args.settings))
+    if args.json:
+        milestones = milestones_json(book.all(args.id))
+        print_json({"id": args.id, "kind": kind.value, "action": action, **milestones})
+        return 0
     for line in summary_lines(book.all(args.id)):
         print(sanitize(line))
     return 0
@@ -316,5 +340,11 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_note(store: Store, args: argparse.Namespace) -> int:
     event = store.add_event(args.id, EventKind.NOTE, args.text, actor=actor(args.settings))
+    if args.json:
+        print_json({
+            "id": args.id, "event": event.id, "kind": event.kind.value,
+            "occurred_at": iso(event.occurred_at), "author": event.author, "text": event.text,
+        })
+        return 0
     print(f"noted at {iso(event.occurred_at)}")
     return 0
