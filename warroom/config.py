@@ -93,10 +93,17 @@ class Settings:
         None, "the database file (default: WARROOM_DB, else one in the user data dir)")
     theme: str | None = _doc(
         None, "a Textual theme, e.g. \"nord\" (NO_COLOR still means ansi-dark)")
+    display_tz: str = _doc(
+        "UTC", "the zone times are shown in: an IANA name (Europe/Berlin), UTC or local")
     timeline: TimelineSettings = field(default_factory=TimelineSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     keys: dict[str, str] = field(default_factory=dict, metadata={
         "doc": "binding id = keys, e.g. log_pin = \"P\" (warroom config --keys lists the ids)"})
+
+    def __post_init__(self) -> None:
+        from warroom.timeline.zones import get_zone
+
+        get_zone(self.display_tz)  # ZoneError is a ValueError: one line naming the setting
 
     @property
     def database_path(self) -> Path | None:

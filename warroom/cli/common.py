@@ -150,3 +150,27 @@ def checked_keymap(settings: Settings) -> dict[str, str]:
         return check_look(settings)
     except ValueError as exc:
         raise ConfigError(f"config file {config_path()}: {exc}") from None
+
+
+def with_display_tz(settings: Settings, tz: str | None) -> Settings:
+    """The settings with ``--tz`` as the display zone (checked: one line if unknown)."""
+    if not tz:
+        return settings
+    import dataclasses
+
+    from warroom.timeline.zones import ZoneError
+
+    try:
+        return dataclasses.replace(settings, display_tz=tz)
+    except ZoneError as exc:
+        raise UsageError(f"--tz: {exc}") from None
+
+
+def checked_zone(spec: str) -> None:
+    """A ``--log FILE@ZONE`` whose zone is unknown is refused before anything starts."""
+    from warroom.timeline.zones import ZoneError, split_zone
+
+    try:
+        split_zone(spec)
+    except ZoneError as exc:
+        raise UsageError(f"{spec}: {exc}") from None

@@ -18,8 +18,10 @@ from warroom.cli.common import (
     UsageError,
     actor,
     checked_keymap,
+    checked_zone,
     db_path,
     incident_id,
+    with_display_tz,
 )
 from warroom.config import MIN_LINES, ConfigError, Settings, load_settings
 
@@ -35,6 +37,8 @@ def add_tail_arguments(p: argparse.ArgumentParser) -> None:
                    help="lines held in memory (default: the config's timeline.lines, 100,000)")
     p.add_argument("--poll", action="store_true",
                    help="poll files instead of waiting for change events (NFS)")
+    p.add_argument("--tz", metavar="ZONE",
+                   help="show times in this zone (default: the config's display_tz, UTC)")
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -47,6 +51,9 @@ def add_parsers(sub: Subparsers) -> None:
     p.set_defaults(run=cmd_parse)
     p.add_argument("file", type=Path)
     p.add_argument("--year", type=int, help="year for timestamps that carry none")
+    p.add_argument("--tz", metavar="ZONE",
+                   help="the zone of stamps that carry none (Europe/Berlin, UTC, local); "
+                   "without it they are printed naive")
 
 
 def run_tail(
@@ -57,6 +64,9 @@ def run_tail(
         raise UsageError("give at least one log file, glob or --cmd COMMAND to follow")
     if args.lines is not None and args.lines < MIN_LINES:
         raise UsageError(f"--lines must be at least {MIN_LINES}")
+    settings = with_display_tz(settings, args.tz)
+    for spec in args.sources:
+        checked_zone(spec)
     keymap = checked_keymap(settings)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("warroom tail needs a terminal; for a pipe use `tail -F`")
@@ -85,9 +95,14 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from warroom.timeline.parse import write_parse_json
+    from warroom.timeline.zones import ZoneError, get_zone
 
     try:
-        write_parse_json(args.file, sys.stdout, year=args.year)
+        zone = get_zone(args.tz) if args.tz else None
+    except ZoneError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        write_parse_json(args.file, sys.stdout, year=args.year, zone=zone)
     except FileNotFoundError:
         raise UsageError(f"file {args.file} does not exist") from None
     except IsADirectoryError:

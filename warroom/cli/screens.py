@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from warroom.cli.common import Subparsers, UsageError, actor, incident_id
+from warroom.cli.common import (
+    Subparsers,
+    UsageError,
+    actor,
+    checked_zone,
+    incident_id,
+    with_display_tz,
+)
 from warroom.store.store import Store
 
 
@@ -19,7 +26,8 @@ def add_parsers(sub: Subparsers) -> None:
         action="append",
         default=[],
         metavar="PATH_OR_GLOB",
-        help="a log file or glob to follow (repeatable; remembered)",
+        help="a log file or glob to follow, FILE@Europe/Berlin for the zone of its stamps "
+        "(default this machine's; repeatable; remembered)",
     )
     p.add_argument(
         "--cmd",
@@ -28,6 +36,8 @@ def add_parsers(sub: Subparsers) -> None:
         metavar="COMMAND",
         help="a command whose output to follow, e.g. 'journalctl -f' (repeatable)",
     )
+    p.add_argument("--tz", metavar="ZONE",
+                   help="show times in this zone (default: the config's display_tz, UTC)")
     p.add_argument(
         "--enable-source",
         action="append",
@@ -75,6 +85,9 @@ def cmd_open(store: Store, args: argparse.Namespace) -> int:
                 f"({f'its sources are 1 to {count}' if count else 'it has none'}; "
                 f"`warroom status {args.id}` lists them)"
             )
+    args.settings = with_display_tz(args.settings, args.tz)
+    for spec in args.log:
+        checked_zone(spec)
     need_terminal()  # before anything is written: nothing changes unless the room opens
     for number in args.enable_source:
         store.enable_log_source(args.id, number, actor=actor(args.settings))

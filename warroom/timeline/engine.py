@@ -34,6 +34,7 @@ from warroom.timeline.sources import (
     has_wildcard_dirs,
 )
 from warroom.timeline.watch import NotifierFactory, WatchHub
+from warroom.timeline.zones import get_zone, split_zone
 
 __all__ = ["TailEngine"]
 
@@ -94,23 +95,24 @@ class TailEngine:
         return dict(self._sources)
 
     def add_file(self, path: str | os.PathLike[str], *, tag: str | None = None,
-                 source_id: str | None = None, opener: Opener | None = None) -> FileSource:
-        """Follow one file by name; it may not exist yet."""
+                 source_id: str | None = None, opener: Opener | None = None,
+                 zone: str | None = None) -> FileSource:
+        """Follow one file by name; it may not exist yet. ``zone``: see ``add_path``."""
         path = os.fspath(path)
         sid = self._new_id(source_id)
         source = FileSource(sid, tag or _file_tag(path), path, self, self.clock, self.options,
                             self._hubs[False], opener=opener)
-        return self._start(source)
+        return self._start(source, zone)
 
     def add_glob(self, pattern: str, *, tag: str | None = None,
-                 source_id: str | None = None) -> GlobSource:
+                 source_id: str | None = None, zone: str | None = None) -> GlobSource:
         """Follow every file matching ``pattern``, now and later (``**`` allowed)."""
         sid = self._new_id(source_id)
         full = os.path.abspath(os.path.expanduser(pattern))
         tag = tag or os.path.basename(glob_base(full)) or "glob"
         source = GlobSource(sid, tag, pattern, self, self.clock,
                             self.options, self._hubs[has_wildcard_dirs(full)])
-        return self._start(source)
+        return self._start(source, zone)
 
     def add_path(self, path_or_glob: str, *, tag: str | None = None,
                  source_id: str | None = None) -> Source:
@@ -118,11 +120,17 @@ class TailEngine:
 
         A file that exists under that very name (``app[1].log``, ``what?.log``) is
         that file: the name is tried literally before it is read as a pattern.
+        ``FILE@Europe/Berlin`` gives the zone of the file's naive stamps (default this
+        machine's); the tag shows it. Raises ZoneError for an unknown zone name.
         """
+        if os.path.lexists(os.path.expanduser(path_or_glob)):
+            name = None
+        else:
+            path_or_glob, name = split_zone(path_or_glob)
         literal = os.path.lexists(os.path.expanduser(path_or_glob))
         if glob.has_magic(path_or_glob) and not literal:
-            return self.add_glob(path_or_glob, tag=tag, source_id=source_id)
-        return self.add_file(path_or_glob, tag=tag, source_id=source_id)
+            return self.add_glob(path_or_glob, tag=tag, source_id=source_id, zone=name)
+        return self.add_file(path_or_glob, tag=tag, source_id=source_id, zone=name)
 
     def add_command(self, command: str, *, tag: str | None = None,
                     source_id: str | None = None, cwd: str | None = None,
@@ -158,7 +166,10 @@ class TailEngine:
             raise ValueError(f"a source {source_id!r} exists already")
         return source_id
 
-    def _start(self, source: _S) -> _S:
+    def _start(self, source: _S, name: str | None = None) -> _S:
+        if name is not None:
+            source.zone = get_zone(name)
+            source.tag = f"{source.tag}@{name}"
         self._sources[source.source_id] = source
         source.start()
         return source

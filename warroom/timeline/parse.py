@@ -35,11 +35,12 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
 from warroom.clock import SystemClock
+from warroom.timeline.zones import localize
 
 # fmt: off
 __all__ = ["LEVELS", "LineParser", "ParsedLine", "normalize_level", "parse_lines",
@@ -397,11 +398,17 @@ class LineParser:
     per source, fed in order, as it tracks the current multi-line record.
     """
 
-    def __init__(self, *, year: int | None = None, now: datetime | None = None) -> None:
+    def __init__(
+        self, *, year: int | None = None, now: datetime | None = None, zone: tzinfo | None = None
+    ) -> None:
         ref = now if now is not None else SystemClock().now()
         # Compared against naive wall times from the log: drop the zone on purpose.
         self._ref = ref.replace(tzinfo=None)
         self._year = year
+        # The source's zone: naive stamps become aware in it (None: left naive).
+        self._zone = zone
+        self._last_zoned: datetime | None = None  # the last zoned time, for DST folds
+        self._volatile = False  # the stamp just read depends on the line before (a fold)
         self._rollovers = 0  # New Years seen in a year-less stream
         self._last_yearless: datetime | None = None
         self._pattern: _Pattern | None = None
@@ -590,7 +597,10 @@ class LineParser:
             base = self._base(pat, m)
             if len(cache) > 4096:
                 cache.clear()
-            cache[key] = base
+            if self._volatile:
+                self._volatile = False
+            else:
+                cache[key] = base
         if base is None or not frac:
             return base  # type: ignore[return-value]
         return _with_fraction(base, frac)  # type: ignore[arg-type]
@@ -645,9 +655,22 @@ class LineParser:
             z = g.get("z") or g.get("z2")
             if z:
                 dt = dt.replace(tzinfo=_tzinfo(z))
+            elif self._zone is not None:
+                dt = self._zoned(dt)
         except ValueError:
             return None
         return dt.isoformat()
+
+    def _zoned(self, wall: datetime) -> datetime:
+        """A naive stamp in the source's zone; an ambiguous one (a DST fold) is not cached."""
+        zone = self._zone
+        dt = localize(wall, zone, self._last_zoned)  # type: ignore[arg-type]
+        if wall.replace(tzinfo=zone, fold=0).utcoffset() != wall.replace(
+            tzinfo=zone, fold=1
+        ).utcoffset():
+            self._volatile = True
+        self._last_zoned = dt
+        return dt
 
     def _line_level(
         self, line: str, start: int, end: int, m: re.Match[str] | None = None, learn: bool = False
@@ -860,14 +883,19 @@ _LEVEL_JSON = {lv: f'"{lv}"}}\n' for lv in LEVELS} | {None: "null}\n"}
 
 
 def write_parse_json(
-    path: Path, out: TextIO, *, year: int | None = None, now: datetime | None = None
+    path: Path,
+    out: TextIO,
+    *,
+    year: int | None = None,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> int:
     """``warroom parse FILE``: one JSON object per input line; returns the line count.
 
     Opening errors propagate as OSError. Lines are split on b"\\n" only, so the
     numbering matches ``wc -l``/editors even with stray CRs inside a line.
     """
-    parser = LineParser(year=year, now=now)
+    parser = LineParser(year=year, now=now, zone=zone)
     parse: Callable[[str], _Result] = parser._parse
     n = 0
     buf: list[str] = []

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from warroom.clock import Clock
 from warroom.timeline.parse import LineParser
 from warroom.timeline.sanitize import ELLIPSIS, sanitize
+from warroom.timeline.zones import local_zone
 
 __all__ = ["Batch", "LogRecord", "RawLine", "RecordMaker", "SourceEvent", "SourceState",
            "state_text"]
@@ -136,12 +137,14 @@ class RecordMaker:
     used from one thread only.
     """
 
-    def __init__(self, source_id: str, tag: str, clock: Clock, *, display_max: int = 4096):
+    def __init__(self, source_id: str, tag: str, clock: Clock, *, display_max: int = 4096,
+                 zone: tzinfo | None = None):
         self._source_id = source_id
         self._tag = tag
         self._clock = clock
         self._display_max = display_max
-        self._parser = LineParser(now=clock.now())
+        # Naive stamps are the writer's wall time: in the source's zone, else this machine's.
+        self._parser = LineParser(now=clock.now(), zone=zone or local_zone())
 
     def make(self, lines: Sequence[RawLine]) -> list[LogRecord]:
         """Sanitise and parse ``lines``; one clock reading for the whole batch."""

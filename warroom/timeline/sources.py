@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import ClassVar, Literal, Protocol
 
 from watchfiles import Change
@@ -63,6 +64,7 @@ class Source:
     """A log source with a thread. Subclasses implement ``_run``."""
 
     kind: ClassVar[str] = "source"
+    zone: tzinfo | None = None  # the zone of its naive stamps (None: this machine's)
 
     def __init__(self, source_id: str, tag: str, target: str, sink: Sink, clock: Clock,
                  options: TailOptions) -> None:
@@ -150,7 +152,7 @@ class Source:
 
     def _maker(self) -> RecordMaker:
         return RecordMaker(self.source_id, self.tag, self._clock,
-                           display_max=self._options.display_max)
+                           display_max=self._options.display_max, zone=self.zone)
 
     def _watch_mode(self, hub: WatchHub, directory: str) -> float:
         """How long to sleep: a poll tick, or the safety interval when events come."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from warroom.timeline.filter import LineFilter
 from warroom.timeline.records import LogRecord
+from warroom.timeline.zones import display_time, get_zone
 
 LEVEL_LABEL = {
     "trace": "TRACE",
@@ -62,10 +63,11 @@ PIN = Style(color="yellow", bold=True)
 CUT = Style(color="yellow")
 
 
-def _clock(ts: datetime | None, received: datetime) -> tuple[str, Style | None]:
+def _clock(ts: datetime | None, received: datetime, zone: tzinfo) -> tuple[str, Style | None]:
+    """The time a row shows, in the display zone; the arrival time (dim) for a line with none."""
     if ts is not None:
-        return ts.strftime("%H:%M:%S"), None
-    return received.astimezone().strftime("%H:%M:%S"), DIM  # arrival time, when the line has none
+        return display_time(ts, zone), None
+    return display_time(received, zone), DIM
 
 
 class LogView(ScrollView, can_focus=True):
@@ -100,9 +102,15 @@ class LogView(ScrollView, can_focus=True):
     class StateChanged(Message):
         """Follow mode or counts changed: the panel's status line should say so."""
 
+    def on_mount(self) -> None:
+        settings = getattr(self.app, "settings", None)
+        if settings is not None:  # both apps carry the settings (config display_tz, --tz)
+            self.display_zone = get_zone(settings.display_tz)
+
     def __init__(self, *, max_lines: int = 100_000, id: str | None = None) -> None:
         super().__init__(id=id)
         self.max_lines = max_lines
+        self.display_zone: tzinfo = UTC  # where times are shown (config display_tz, --tz)
         self._all: list[LogRecord] = []
         self._view: list[LogRecord] = []
         self.filter = LineFilter()
@@ -221,7 +229,7 @@ class LogView(ScrollView, can_focus=True):
         return strip
 
     def _render_record(self, record: LogRecord, width: int, cursor: bool, pinned: bool) -> Strip:
-        clock, clock_style = _clock(record.ts, record.received)
+        clock, clock_style = _clock(record.ts, record.received, self.display_zone)
         level = record.level or ""
         line_style = LINE_STYLE.get(level)
         segments = [
