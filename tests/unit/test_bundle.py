@@ -78,7 +78,7 @@ def test_round_trip_gives_the_same_bundle(bundle: dict[str, Any], target: Store)
 
 def test_bundle_holds_everything_and_no_local_ids(bundle: dict[str, Any]) -> None:
     assert bundle["format"] == FORMAT
-    assert bundle["version"] == 1
+    assert bundle["version"] == 2
     assert len(bundle["content_hash"]) == 64
     assert not {"id", "incident_id", "event_id"} & set(_keys(bundle))
     counts = {table: len(bundle[table]) for table in TABLES}
@@ -145,7 +145,7 @@ def test_changed_hash_is_refused(bundle: dict[str, Any], target: Store) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda b: b.update(version=2), "bundle format version 2 is not supported"),
+        (lambda b: b.update(version=3), "bundle format version 3 is not supported"),
         (lambda b: b.update(format="something-else"), "not a warroom bundle"),
         (lambda b: b.pop("timeline_events"), "bundle is missing timeline_events"),
         (lambda b: b.pop("content_hash"), "bundle is missing content_hash"),
@@ -184,6 +184,8 @@ def test_malformed_rows_are_refused_even_with_a_good_hash(
 
 
 def test_database_refusal_rolls_back_everything(bundle: dict[str, Any], target: Store) -> None:
+    bundle["version"] = 1  # a version 1 bundle has no chain to refuse it first
+    del bundle["audit_chain"]
     bundle["artifact_versions"].append(dict(bundle["artifact_versions"][0]))
     with pytest.raises(BundleError, match="rejected by the database"):
         import_bundle(target, _rehash(bundle))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from warroom.store.store import Store
 
 EXIT_USAGE = 2
+EXIT_REFUSED = 3  # refused by a workflow rule, or a failed verification
 Subparsers = Any  # argparse's _SubParsersAction, which it does not export
 
 

@@ -18,6 +18,7 @@ from warroom.cli import (
     incidents,
     logs,
     screens,
+    verify,
 )
 from warroom.cli.common import EXIT_USAGE, ArgParser, UsageError, checked_keymap, db_path
 from warroom.config import ConfigError, load_settings
@@ -27,7 +28,7 @@ from warroom.store.db import StoreError
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 
-GROUPS = (incidents, artifacts, export, actions, config, screens, logs, completion)
+GROUPS = (incidents, artifacts, export, actions, config, screens, logs, completion, verify)
 # These open the store themselves, if at all (and config reads a file that may be broken).
 STORELESS = ("parse", "config", "tail", "completion")
 FULL_SCREEN = (None, "open", "demo")  # their theme and keys are checked before anything is made

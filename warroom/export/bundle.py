@@ -22,17 +22,29 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from warroom.export.bundle_chain import carried_chain, chain_rows, check_chain, redacted_chain
 from warroom.export.bundle_model import MAX_BUNDLE_BYTES, MIB, BundleModel, first_problem
 from warroom.export.redact import Rule, compile_patterns, redact, redact_split_keys
+from warroom.store.chain import (
+    BOOL,
+    CHAINED,
+    INT,
+    JSON,
+    OPT_INT,
+    OPT_STR,
+    STR,
+    Entry,
+    canonical,
+    entries,
+    insert_entries,
+    portable,
+)
 from warroom.store.db import StoreError, write_lock
 from warroom.store.store import Store
 
 FORMAT = "warroom-incident-bundle"
-VERSION = 1
-READS = (1,)  # the format versions import accepts
-
-# Field kinds: how a column is carried in the bundle and checked on the way in.
-STR, OPT_STR, INT, OPT_INT, BOOL, JSON = "str", "str?", "int", "int?", "bool", "json"
+VERSION = 2  # 2: the audit chain is carried (audit_chain)
+READS = (1, 2)  # the format versions import accepts; a version 1 bundle is chained on import
 
 INCIDENT: dict[str, str] = {
     "uid": STR, "title": STR, "severity": OPT_STR, "status": STR, "detected_at": STR,
@@ -41,28 +53,9 @@ INCIDENT: dict[str, str] = {
 # table -> (fields in the bundle, ORDER BY that makes positions stable)
 TABLES: dict[str, tuple[dict[str, str], str]] = {
     "phase_states": ({"phase": INT, "state": STR, "updated_at": STR}, "phase"),
-    "artifact_versions": (
-        {
-            "phase": INT, "version": INT, "body": STR, "author": STR, "saved_at": STR,
-            "base_version": OPT_INT, "conflict": BOOL, "after_approval": BOOL,
-        },
-        "phase, version",
-    ),
-    "gate_decisions": (
-        {
-            "phase": INT, "verdict": STR, "outcome": STR, "reviewer": STR, "decided_at": STR,
-            "criteria_ticked": JSON, "comment": OPT_STR, "artifact_version": OPT_INT,
-            "checks": JSON,
-        },
-        "id",
-    ),
-    "timeline_events": (
-        {
-            "kind": STR, "occurred_at": STR, "recorded_at": STR, "text": STR, "author": STR,
-            "source": OPT_STR, "position": OPT_INT, "level": OPT_STR, "removed": BOOL,
-        },
-        "id",
-    ),
+    "artifact_versions": (CHAINED["artifact_versions"], "phase, version"),
+    "gate_decisions": (CHAINED["gate_decisions"], "id"),
+    "timeline_events": (CHAINED["timeline_events"], "id"),
     "log_sources": ({"kind": STR, "spec": STR, "added_at": STR}, "id"),
     "roles": ({"role": STR, "person": STR, "assigned_at": STR}, "role"),
     "action_items": (
@@ -93,27 +86,12 @@ class BundleError(StoreError):
     """A bundle that cannot be imported; the message says why, for the command line."""
 
 
-def canonical(data: Any) -> bytes:
-    """The one byte encoding the hash is taken over."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def content_hash(bundle: dict[str, Any]) -> str:
     """sha256 (hex) of the canonical encoding of everything except the hash itself."""
     hashed = {k: v for k, v in bundle.items() if k != "content_hash"}
     return hashlib.sha256(canonical(hashed)).hexdigest()
-
-
-def _out(kind: str, value: Any) -> Any:
-    """A stored value as the bundle carries it: flags as booleans, JSON columns decoded."""
-    if kind == BOOL:
-        return bool(value)
-    if kind == JSON and isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value  # not JSON after all: carried (and stored back) as it was
-    return value
 
 
 def _in(kind: str, value: Any) -> Any:
@@ -133,16 +111,17 @@ def export_bundle(store: Store, incident_id: int) -> dict[str, Any]:
     bundle: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "incident": {k: _out(kind, row.get(k)) for k, kind in INCIDENT.items()},
+        "incident": {k: portable(kind, row.get(k)) for k, kind in INCIDENT.items()},
     }
-    event_index: dict[int, int] = {}
+    index: dict[str, dict[int, int]] = {}  # row id -> position, for the chain and milestones
     for table, (fields, order) in TABLES.items():
         rows = list(db[table].rows_where("incident_id = ?", [incident_id], order_by=order))
-        if table == "timeline_events":
-            event_index = {r["id"]: n for n, r in enumerate(rows)}
+        if table in CHAINED:
+            index[table] = {r["id"]: n for n, r in enumerate(rows)}
         if table == "milestones":
-            rows = [{**r, "event": event_index.get(r["event_id"])} for r in rows]
-        bundle[table] = [{k: _out(kind, r.get(k)) for k, kind in fields.items()} for r in rows]
+            rows = [{**r, "event": index["timeline_events"].get(r["event_id"])} for r in rows]
+        bundle[table] = [{k: portable(kind, r.get(k)) for k, kind in fields.items()} for r in rows]
+    bundle["audit_chain"] = carried_chain(entries(db, incident_id), index)
     bundle["content_hash"] = content_hash(bundle)
     return bundle
 
@@ -166,6 +145,7 @@ def redact_bundle(
             return {k: walk(v) for k, v in value.items()}
         return value
 
+    original = bundle  # what the chain's row hashes were taken over
     events = bundle.get("timeline_events")
     if isinstance(events, list) and all(isinstance(e, dict) for e in events):
         # A key pinned line by line spans entries, and each alone shows no BEGIN line.
@@ -173,8 +153,10 @@ def redact_bundle(
         bundle = {**bundle, "timeline_events": [
             {**e, "text": t} if e.get("text") else e for e, t in zip(events, texts, strict=True)
         ]}
-    body = {k: (v if k in ("format", "version", "content_hash") else walk(v))
-            for k, v in bundle.items()}
+    kept = ("format", "version", "content_hash", "audit_chain")  # hashes are not secrets
+    body = {k: (v if k in kept else walk(v)) for k, v in bundle.items()}
+    if original.get("audit_chain") is not None:
+        body["audit_chain"] = redacted_chain(original, body)
     body["content_hash"] = content_hash(body)
     return body, counts
 
@@ -226,6 +208,14 @@ def check_bundle(store: Store, bundle: Any) -> BundleModel:
         for n, row in enumerate(getattr(model, table)):
             if row.phase not in phases:
                 raise BundleError(f"bundle {table}[{n}].phase {row.phase} is not in {workflow}")
+    if (model.audit_chain is None) != (model.version == 1):
+        raise BundleError(
+            "bundle is missing audit_chain" if model.audit_chain is None
+            else "bundle format version 1 carries no audit_chain; this one does"
+        )
+    problem = check_chain(bundle) if model.audit_chain is not None else None
+    if problem:
+        raise BundleError(f"{problem}; nothing imported")
     events = len(model.timeline_events)
     for n, milestone in enumerate(model.milestones):
         if milestone.event is not None and not 0 <= milestone.event < events:
@@ -257,19 +247,30 @@ def import_bundle(store: Store, bundle: Any) -> int:
                 {k: _in(kind, checked["incident"][k]) for k, kind in INCIDENT.items()}
             )
             incident_id = int(incidents.last_pk)
-            event_ids: list[int] = []
+            ids: dict[str, list[int]] = {name: [] for name in CHAINED}
             for name, (fields, _) in TABLES.items():
                 table = db[name]
                 for row in checked[name]:
                     values = {k: _in(kind, row[k]) for k, kind in fields.items()}
                     if name == "milestones":
                         event = values.pop("event")
-                        values["event_id"] = None if event is None else event_ids[event]
+                        values["event_id"] = (
+                            None if event is None else ids["timeline_events"][event]
+                        )
                     if name == "log_sources":  # data from elsewhere: off until enabled here
                         values["enabled"] = 0
                     table.insert({"incident_id": incident_id, **values})
-                    if name == "timeline_events":
-                        event_ids.append(int(table.last_pk))
+                    if name in CHAINED:
+                        ids[name].append(int(table.last_pk))
+            carried = checked.get("audit_chain")
+            links = chain_rows(checked) if carried is None else [
+                Entry(c["table"], c["row"], c["row_hash"], c["prev_hash"], c["hash"])
+                for c in carried
+            ]
+            insert_entries(db, incident_id, [
+                Entry(e.table, ids[e.table][e.row], e.row_hash, e.prev_hash, e.hash)
+                for e in links if e.row is not None
+            ])
         except sqlite3.IntegrityError as exc:
             raise BundleError(
                 f"bundle rejected by the database ({exc}); nothing imported"

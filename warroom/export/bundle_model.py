@@ -187,7 +187,7 @@ class ChainEntry(_Row):
     """One link of the audit chain: which row (by table and index), its hash, and the links."""
 
     table: Literal["timeline_events", "gate_decisions", "artifact_versions"]
-    row: Annotated[StrictInt, Field(ge=0, le=MAX_ROWS)]
+    row: Annotated[StrictInt, Field(ge=0, le=MAX_ROWS)] | None  # None: its row was gone
     row_hash: Hash
     prev_hash: Hash
     hash: Hash

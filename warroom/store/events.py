@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from warroom.clock import iso
 from warroom.core.evidence import one_line
 from warroom.core.models import EventKind, TimelineEvent
+from warroom.store import chain
 from warroom.store.db import StoreError, write_lock
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ class TimelineEntries:
             return before
         with write_lock(self.db):
             self.db["timeline_events"].update(event_id, changes)
+            chain.append(self.db, before.incident_id, "timeline_events", event_id)
             self._event(
                 before.incident_id,
                 EventKind.SYSTEM,
@@ -148,6 +150,7 @@ class TimelineEntries:
             return
         with write_lock(self.db):
             self.db["timeline_events"].update(event_id, {"removed": 1})
+            chain.append(self.db, before.incident_id, "timeline_events", event_id)
             self._event(
                 before.incident_id,
                 EventKind.SYSTEM,
@@ -197,7 +200,9 @@ class TimelineEntries:
                 "removed": 0,
             }
         )
-        return int(table.last_pk)
+        event_id = int(table.last_pk)
+        chain.append(self.db, incident_id, "timeline_events", event_id)
+        return event_id
 
 
 def _event_row(row: dict[str, Any]) -> TimelineEvent:

@@ -183,5 +183,28 @@ def _v4(db: sqlite_utils.Database) -> None:
     db["log_sources"].add_column("enabled", int, not_null_default=1)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """The audit record, hash-chained (see warroom.store.chain); existing rows are chained."""
+    from warroom.store.chain import backfill
+
+    db["audit_chain"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "seq": int,  # from 1, per incident
+            "tbl": str,  # timeline_events | gate_decisions | artifact_versions
+            "row_id": int,
+            "row_hash": str,
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk="id",
+        not_null={"incident_id", "seq", "tbl", "row_hash", "prev_hash", "hash"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db["audit_chain"].create_index(["incident_id", "seq"], unique=True)
+    backfill(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

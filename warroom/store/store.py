@@ -45,7 +45,7 @@ from warroom.core.state import (
     initial_states,
 )
 from warroom.core.workflow import Workflow, default_workflow
-from warroom.store import post_mortem
+from warroom.store import chain, post_mortem
 from warroom.store.db import StoreError, UnreadableRow, connect, default_db_path, write_lock
 from warroom.store.events import TimelineEntries, read_time, stored_time
 from warroom.store.milestones import Milestones
@@ -333,7 +333,8 @@ class Store(TimelineEntries):
         decision = transition.decision
         if decision is not None:
             latest = self.latest_artifact(incident_id, decision.phase)
-            self.db["gate_decisions"].insert(
+            decisions = self.db["gate_decisions"]
+            decisions.insert(
                 {
                     "incident_id": incident_id,
                     "phase": decision.phase,
@@ -356,6 +357,7 @@ class Store(TimelineEntries):
                     ),
                 }
             )
+            chain.append(self.db, incident_id, "gate_decisions", int(decisions.last_pk))
         self._event(incident_id, EventKind.SYSTEM, transition.summary, actor)
 
     # -- artifacts -----------------------------------------------------------
@@ -411,7 +413,8 @@ class Store(TimelineEntries):
                 return SaveResult(latest, created=False, conflict=False)
             transition = machine.edited(phase)
             state_before = transition.changes[0].before if transition else machine.state(phase)
-            self.db["artifact_versions"].insert(
+            versions = self.db["artifact_versions"]
+            versions.insert(
                 {
                     "incident_id": incident_id,
                     "phase": phase,
@@ -424,6 +427,7 @@ class Store(TimelineEntries):
                     "after_approval": int(state_before.passed),
                 }
             )
+            chain.append(self.db, incident_id, "artifact_versions", int(versions.last_pk))
             if transition:
                 self._record(incident_id, transition, actor)
             code = self.workflow.phase(phase).artifact.code
