@@ -24,8 +24,9 @@ from warroom.timeline.sanitize import sanitize
 
 
 def source_line(source: LogSource) -> Text:
-    """One source, its command or path shown literally (inert: it came from a file)."""
-    text = Text(no_wrap=True, overflow="ellipsis")
+    """One source, its command or path shown literally and whole (inert: it came from a
+    file); a long one wraps, since what would run must be read in full."""
+    text = Text()
     text.append(f"{source.number:>2} ", style="bold")
     text.append("command " if source.kind == "cmd" else f"{source.kind:<7} ", style="dim")
     text.append(sanitize(source.spec))
