@@ -1,6 +1,6 @@
 """What a followed file holds, told from its first bytes, and how to read the unusual kinds.
 
-Most logs are UTF-8 text and take the plain path (``follow._Handle.read``),
+Most logs are UTF-8 text and take the plain path (``reader.OpenFile.read``),
 which this module does not touch. The rest are told apart once, from the
 file's first bytes:
 
