@@ -17,6 +17,7 @@ from warroom.cli import (
     export,
     incidents,
     logs,
+    record,
     screens,
     verify,
 )
@@ -28,7 +29,8 @@ from warroom.store.db import StoreError
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 
-GROUPS = (incidents, artifacts, export, actions, config, screens, logs, completion, verify)
+GROUPS = (incidents, artifacts, export, actions, config, screens, logs, record, completion,
+          verify)
 # These open the store themselves, if at all (and config reads a file that may be broken).
 STORELESS = ("parse", "config", "tail", "completion")
 FULL_SCREEN = (None, "open", "demo")  # their theme and keys are checked before anything is made

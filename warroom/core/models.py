@@ -96,6 +96,44 @@ class EventKind(StrEnum):
     NOTE = "note"
     PIN = "pin"
     SYSTEM = "system"
+    ACTION = "action"  # a command someone ran (warroom run, warroom shell, the war room)
+
+
+class Output(_Value):
+    """One stream of a recorded command: its first and last bytes, and how much was between.
+
+    Decoded as UTF-8 (invalid bytes replaced); untrusted text like a log line.
+    """
+
+    head: str = ""
+    tail: str = ""
+    skipped: int = 0  # bytes neither in head nor tail
+    total: int = 0  # bytes the stream carried
+
+    @property
+    def text(self) -> str:
+        """The kept output, with a line saying how much was left out between."""
+        if not self.skipped:
+            return self.head + self.tail
+        gap = f"\n…[{self.skipped:,} bytes not kept]…\n"
+        return self.head + gap + self.tail
+
+
+class ActionDetail(_Value):
+    """What a recorded command was, besides its command line and exit status."""
+
+    cwd: str
+    user: str
+    host: str
+    started_at: datetime
+    ended_at: datetime
+    how: str = "run"  # run | shell | war room
+    stdout: Output | None = None  # None: not captured (warroom shell)
+    stderr: Output | None = None
+
+    @property
+    def captured(self) -> bool:
+        return self.stdout is not None
 
 
 class TimelineEvent(_Value):
@@ -112,6 +150,12 @@ class TimelineEvent(_Value):
     position: int | None = None
     level: str | None = None
     removed: bool = False
+    exit_status: int | None = None  # actions: the command's status (128+N: killed by signal N)
+    action: ActionDetail | None = None
+    sha256: str | None = None  # of the content when recorded: a pinned line's bytes, an action
+    file_inode: int | None = None  # a pinned file line: the file as it was when pinned
+    file_size: int | None = None
+    file_mtime_ns: int | None = None
 
 
 class LogSource(_Value):

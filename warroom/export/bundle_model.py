@@ -122,6 +122,26 @@ class GateDecisionRow(_Row):
     checks: dict[Annotated[StrictStr, Field(pattern=r"^[0-9]{1,3}$")], StrictBool | None] | None
 
 
+class OutputRow(_Row):
+    head: Body
+    tail: Body
+    skipped: Annotated[StrictInt, Field(ge=0, le=_BIG)]
+    total: Annotated[StrictInt, Field(ge=0, le=_BIG)]
+
+
+class ActionRow(_Row):
+    """A recorded command's details (the command line is the entry's text)."""
+
+    cwd: Annotated[StrictStr, Field(max_length=4096)]
+    user: Name
+    host: Annotated[StrictStr, Field(max_length=MAX_NAME)]
+    started_at: Time
+    ended_at: Time
+    how: Literal["run", "shell", "war room"]
+    stdout: OutputRow | None
+    stderr: OutputRow | None
+
+
 class TimelineEventRow(_Row):
     kind: EventKind
     occurred_at: Time
@@ -132,6 +152,13 @@ class TimelineEventRow(_Row):
     position: Annotated[StrictInt, Field(ge=0, le=_BIG)] | None
     level: Literal[LEVELS] | None  # type: ignore[valid-type]
     removed: StrictBool
+    # Since recorded commands and checkable evidence; absent in older bundles.
+    exit_status: Annotated[StrictInt, Field(ge=0, le=255)] | None = None
+    action: ActionRow | None = None
+    sha256: Hash | None = None
+    file_inode: Annotated[StrictInt, Field(ge=0, le=2**64)] | None = None
+    file_size: Annotated[StrictInt, Field(ge=0, le=_BIG)] | None = None
+    file_mtime_ns: Annotated[StrictInt, Field(ge=-(2**63), le=2**63)] | None = None
 
 
 class LogSourceRow(_Row):

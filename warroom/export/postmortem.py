@@ -15,9 +15,16 @@ from collections import Counter
 from collections.abc import Iterable
 
 from warroom.clock import iso
+from warroom.core.commands import duration_text, status_text, took
 from warroom.core.markdown import clean_text, get_section, replace_section
 from warroom.core.milestones import clock_skew, describe_skew
-from warroom.core.models import ArtifactVersion, EventKind, PhaseView, StoredDecision
+from warroom.core.models import (
+    ArtifactVersion,
+    EventKind,
+    PhaseView,
+    StoredDecision,
+    TimelineEvent,
+)
 from warroom.core.state import PhaseState, Verdict
 from warroom.core.workflow import PhaseSpec
 from warroom.export.html import markdown_to_html
@@ -152,11 +159,11 @@ def _summary(store: Store, incident_id: int) -> str:
 
 
 def _timeline(store: Store, incident_id: int) -> list[str]:
-    """Notes and pinned lines, in time order, with where each came from."""
+    """Notes, pinned lines and commands run, in time order, with where each came from."""
     lines = ["", "## Incident timeline", ""]
     events = [e for e in store.events(incident_id) if e.kind is not EventKind.SYSTEM]
     if not events:
-        return [*lines, "_No notes or pinned lines._"]
+        return [*lines, "_No notes, pinned lines or recorded commands._"]
     for event in events:
         text = event.text.rstrip("\n")
         if event.kind is EventKind.PIN:
@@ -170,10 +177,36 @@ def _timeline(store: Store, incident_id: int) -> list[str]:
                 head += f" (read at {iso(event.recorded_at)}: {describe_skew(skew)})"
             body = [_code_span(text)] if "\n" not in text else _fence(text)
             lines += [head, "", *_indent(body), ""]
+        elif event.kind is EventKind.ACTION:
+            lines += _action(event)
         else:
             first, *rest = text.splitlines() or [""]
             lines += [f"- {iso(event.occurred_at)} — {first} (note by {event.author})",
                       *_indent(rest)]
+    return lines
+
+
+OUTPUT_LINES = 10  # of each stream's end, in the document; the bundle carries all that was kept
+
+
+def _action(event: TimelineEvent) -> list[str]:
+    """A recorded command: when, what, where, by whom, its status, and its output's last lines."""
+    detail = event.action
+    where = f" on {detail.host} in {_code_span(detail.cwd)}" if detail else ""
+    duration = took(event)
+    after = f" after {duration_text(duration.total_seconds())}" if duration is not None else ""
+    lines = [f"- {iso(event.occurred_at)} — ran {_code_span(' '.join(event.text.split()))} "
+             f"— **{status_text(event.exit_status)}**{after}{where}, by {event.author}", ""]
+    for name, stream in (("output", detail.stdout if detail else None),
+                         ("errors", detail.stderr if detail else None)):
+        if stream is None or not stream.text.strip():
+            continue
+        shown = stream.text.rstrip("\n").splitlines()
+        label = f"{name}, last {OUTPUT_LINES} lines" if len(shown) > OUTPUT_LINES else name
+        lines += _indent([f"{label.capitalize()}:", "", *_fence("\n".join(
+            shown[-OUTPUT_LINES:]))]) + [""]
+    if detail is not None and not detail.captured:
+        lines += _indent(["(output not captured: recorded from a shell)"]) + [""]
     return lines
 
 

@@ -47,7 +47,16 @@ CHAINED: dict[str, dict[str, str]] = {
     "timeline_events": {
         "kind": STR, "occurred_at": STR, "recorded_at": STR, "text": STR, "author": STR,
         "source": OPT_STR, "position": OPT_INT, "level": OPT_STR, "removed": BOOL,
+        "exit_status": OPT_INT, "action": JSON, "sha256": OPT_STR, "file_inode": OPT_INT,
+        "file_size": OPT_INT, "file_mtime_ns": OPT_INT,
     },
+}
+# Fields added after rows were first chained (schema v6): hashed only when set, so an entry
+# made before they existed still matches its row.
+LATER: dict[str, frozenset[str]] = {
+    "timeline_events": frozenset(
+        {"exit_status", "action", "sha256", "file_inode", "file_size", "file_mtime_ns"}
+    ),
 }
 # When each kind of row was written: the order the migration backfills chains in.
 WRITTEN_AT = {"artifact_versions": "saved_at", "gate_decisions": "decided_at",
@@ -79,7 +88,9 @@ def row_form(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 def row_hash(table: str, form: dict[str, Any]) -> str:
     """sha256 of a row's portable form, its table included."""
-    return hashlib.sha256(canonical({"table": table, "row": form})).hexdigest()
+    later = LATER.get(table, frozenset())
+    hashed = {k: v for k, v in form.items() if v is not None or k not in later}
+    return hashlib.sha256(canonical({"table": table, "row": hashed})).hexdigest()
 
 
 def entry_hash(prev_hash: str, table: str, hashed_row: str) -> str:

@@ -8,12 +8,18 @@ themselves cannot be edited or removed.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import socket
 from datetime import UTC, datetime
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from warroom.clock import iso
 from warroom.core.evidence import one_line
-from warroom.core.models import EventKind, TimelineEvent
+from warroom.core.models import ActionDetail, EventKind, Output, TimelineEvent
 from warroom.store import chain
 from warroom.store.db import StoreError, write_lock
 
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
 
     from warroom.clock import Clock
     from warroom.core.models import Incident
+    from warroom.timeline.recorder import Finished, Tape
     from warroom.timeline.records import LogRecord
 
 
@@ -58,6 +65,7 @@ class TimelineEntries:
         position: int | None = None,
         level: str | None = None,
         recorded_at: datetime | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> TimelineEvent:
         """Add a note or pinned line to the incident timeline."""
         if not text.strip():
@@ -66,7 +74,7 @@ class TimelineEntries:
         with write_lock(self.db):
             event_id = self._event(
                 incident_id, kind, text, actor, occurred_at, source, position, level,
-                recorded_at=recorded_at,
+                recorded_at=recorded_at, extra=extra,
             )
         return self.event(event_id)
 
@@ -81,20 +89,71 @@ class TimelineEntries:
         source: str,
         position: int | None,
         level: str | None,
+        file: str | None = None,
     ) -> TimelineEvent:
         """Copy a log line, whole, into the incident timeline with where it came from.
 
         The line's own time wins over when it arrived; a log time without a zone
         is the host's local time (that is how the log was written). When it arrived
         is kept as recorded_at, so a clock that disagrees can be pointed out.
+        The line's SHA-256, and the file's inode, size and mtime as it is now,
+        let `warroom verify` tell later whether the line is still there unchanged.
         """
         occurred = logged_at or received_at
         if occurred.tzinfo is None:
             occurred = occurred.astimezone()
+        extra: dict[str, Any] = {"sha256": hashlib.sha256(raw).hexdigest()}
+        if file is not None:
+            with contextlib.suppress(OSError):
+                stat = os.stat(file)
+                if S_ISREG(stat.st_mode):
+                    extra |= {"file_inode": stat.st_ino, "file_size": stat.st_size,
+                              "file_mtime_ns": stat.st_mtime_ns}
         return self.add_event(
             incident_id, EventKind.PIN, raw.decode("utf-8", "replace"), actor=actor,
             occurred_at=occurred.astimezone(UTC), source=source, position=position, level=level,
-            recorded_at=received_at.astimezone(UTC),
+            recorded_at=received_at.astimezone(UTC), extra=extra,
+        )
+
+    def record_action(
+        self,
+        incident_id: int,
+        command: str,
+        status: int,
+        detail: ActionDetail,
+        *,
+        actor: str,
+    ) -> TimelineEvent:
+        """Record a command someone ran: when it started is its time, when it ended is when
+        it was recorded; the output kept (if any) travels in its details."""
+        if not command.strip():
+            raise StoreError("an action needs a command line")
+        self.incident(incident_id)
+        with write_lock(self.db):
+            event_id = self._event(
+                incident_id, EventKind.ACTION, command, actor,
+                occurred_at=detail.started_at.astimezone(UTC), source=detail.host,
+                recorded_at=detail.ended_at.astimezone(UTC),
+                extra={
+                    "exit_status": status,
+                    "action": detail.model_dump_json(),
+                    "sha256": action_digest(command, status, detail),
+                },
+            )
+        return self.event(event_id)
+
+    def record_finished(
+        self, incident_id: int, finished: Finished, *, actor: str, how: str = "run",
+        cwd: str | None = None,
+    ) -> TimelineEvent:
+        """Record a command run through warroom.timeline.recorder, with the output it kept."""
+        detail = ActionDetail(
+            cwd=cwd or os.getcwd(), user=actor, host=socket.gethostname(),
+            started_at=finished.started_at, ended_at=finished.ended_at, how=how,
+            stdout=_output(finished.stdout), stderr=_output(finished.stderr),
+        )
+        return self.record_action(
+            incident_id, finished.command, finished.status, detail, actor=actor
         )
 
     def pin_record(self, incident_id: int, record: LogRecord, *, actor: str) -> TimelineEvent:
@@ -106,6 +165,7 @@ class TimelineEntries:
         return self.pin_line(
             incident_id, record.raw, actor=actor, logged_at=record.ts,
             received_at=record.received, source=source, position=position, level=record.level,
+            file=record.path,
         )
 
     def edit_event(
@@ -183,11 +243,13 @@ class TimelineEntries:
         level: str | None = None,
         *,
         recorded_at: datetime | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> int:
         now = self.clock.now()
         table = self.db["timeline_events"]
         table.insert(
             {
+                **(extra or {}),
                 "incident_id": incident_id,
                 "kind": kind.value,
                 "occurred_at": stored_time(occurred_at or now),
@@ -205,7 +267,22 @@ class TimelineEntries:
         return event_id
 
 
+def _output(tape: Tape) -> Output:
+    from warroom.timeline.recorder import decoded
+
+    return Output(head=decoded(bytes(tape.head)), tail=decoded(tape.tail), skipped=tape.skipped,
+                  total=tape.total)
+
+
+def action_digest(command: str, status: int, detail: ActionDetail) -> str:
+    """SHA-256 of an action's content: its command line, exit status and details as recorded."""
+    content = {"command": command, "exit_status": status, **detail.model_dump(mode="json")}
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _event_row(row: dict[str, Any]) -> TimelineEvent:
+    action = row.get("action")
     return TimelineEvent(
         **{
             **row,
@@ -213,5 +290,6 @@ def _event_row(row: dict[str, Any]) -> TimelineEvent:
             "occurred_at": read_time(row["occurred_at"]),
             "recorded_at": read_time(row["recorded_at"]),
             "removed": bool(row["removed"]),
+            "action": ActionDetail.model_validate_json(action) if action else None,
         }
     )

@@ -34,7 +34,8 @@ from warroom.store.db import StoreError, write_lock
 if TYPE_CHECKING:
     from warroom.store.store import Store
 
-_EVENT_NOUN = {EventKind.PIN: "pin", EventKind.NOTE: "note", EventKind.SYSTEM: "system event"}
+_EVENT_NOUN = {EventKind.PIN: "pin", EventKind.NOTE: "note", EventKind.SYSTEM: "system event",
+               EventKind.ACTION: "command"}
 _DEFAULT_NOTE = {
     MilestoneKind.DETECTED: "detection time",
     MilestoneKind.ACKNOWLEDGED: "declared in warroom",

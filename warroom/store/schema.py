@@ -206,5 +206,21 @@ def _v5(db: sqlite_utils.Database) -> None:
     backfill(db)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """Recorded commands (actions) and evidence that can be checked later.
+
+    An action keeps its exit status, and its details (where, who, when, the
+    output kept) as JSON. Pinned lines and actions keep a SHA-256 of their
+    content; a line pinned from a file also the file's inode, size and mtime
+    then. Lines pinned before this have none (verify hashes their stored text);
+    the new columns are hashed into the audit chain only when set, so the
+    chain of an older record still holds.
+    """
+    events = db["timeline_events"]
+    for column, kind in (("exit_status", int), ("action", str), ("sha256", str),
+                         ("file_inode", int), ("file_size", int), ("file_mtime_ns", int)):
+        events.add_column(column, kind)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

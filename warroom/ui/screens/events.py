@@ -30,7 +30,8 @@ from warroom.ui.screens.prompt import PromptDialog
 if TYPE_CHECKING:
     from warroom.ui.app import WarroomApp
 
-KIND_STYLE = {EventKind.PIN: "bold yellow", EventKind.NOTE: "bold cyan", EventKind.SYSTEM: "dim"}
+KIND_STYLE = {EventKind.PIN: "bold yellow", EventKind.NOTE: "bold cyan", EventKind.SYSTEM: "dim",
+              EventKind.ACTION: "bold green"}
 
 
 class EventsScreen(ModalScreen[str | None]):
