@@ -124,3 +124,16 @@ def test_the_post_mortem_lists_actions_with_their_status_and_output(store: Store
     assert "exit 3 (failed)" in document
     assert "Job failed" in document
     assert TOKEN not in document
+
+
+def test_an_exit_status_changed_by_hand_breaks_the_audit_chain(store: Store) -> None:
+    from warroom.store.verify import verify
+
+    incident = store.create_incident("x", actor="ana").id
+    event = _record(store, incident, "systemctl restart nginx", 3, 2)
+    assert verify(store, incident).passed
+    store.db.execute("update timeline_events set exit_status = 0 where id = ?", [event.id])
+    report = verify(store, incident)
+    assert not report.passed
+    assert any(f"timeline entry #{event.id} was changed" in p
+               for r in report.results for p in r.problems)

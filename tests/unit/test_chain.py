@@ -119,6 +119,9 @@ def test_the_migration_chains_what_was_written_before(tmp_path: Path, clock: Fix
         driven = drive(store, clock)
     with sqlite3.connect(path) as conn:  # back to schema 4: no chain yet
         conn.execute("drop table audit_chain")
+        for column in ("exit_status", "action", "sha256", "file_inode", "file_size",
+                       "file_mtime_ns"):  # schema 6's
+            conn.execute(f"alter table timeline_events drop column {column}")
         conn.execute("pragma user_version = 4")
     conn.close()
     with Store.open(path, clock=clock) as store:
