@@ -29,6 +29,17 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("id", type=incident_id)
     p.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
 
+    p = sub.add_parser(
+        "shell",
+        help="start your shell (bash or zsh) recording each command line, its status and "
+        "times into the incident timeline (not its output); exit the shell to stop",
+    )
+    p.set_defaults(run=cmd_shell)
+    p.add_argument("id", type=incident_id)
+    p.add_argument(
+        "--shell", metavar="PATH", help="the shell to start (default: $SHELL; bash or zsh)"
+    )
+
 
 def cmd_run(store: Store, args: argparse.Namespace) -> int:
     from warroom.store.db import StoreError
@@ -54,3 +65,9 @@ def cmd_run(store: Store, args: argparse.Namespace) -> int:
     print(f"warroom: recorded in #{args.id} as entry #{event.id} (exit {finished.status})",
           file=sys.stderr)
     return finished.status
+
+
+def cmd_shell(store: Store, args: argparse.Namespace) -> int:
+    from warroom.cli.shell import start
+
+    return start(store, args.id, actor(args.settings), args.shell)

@@ -21,83 +21,37 @@ ticket, the chat) and compared later.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+from warroom.store.hashing import (  # noqa: F401 - the chain's vocabulary, used from here
+    BOOL,
+    CHAINED,
+    GENESIS,
+    INT,
+    JSON,
+    LATER,
+    OPT_INT,
+    OPT_STR,
+    STR,
+    action_sha256,
+    append_row,
+    canonical,
+    entry_hash,
+    head,
+    portable,
+    row_form,
+    row_hash,
+)
 
-GENESIS = "0" * 64  # what the first entry of an incident's chain follows
+if TYPE_CHECKING:
+    import sqlite_utils
 
-# Field kinds, as the bundle carries a column (see warroom.export.bundle).
-STR, OPT_STR, INT, OPT_INT, BOOL, JSON = "str", "str?", "int", "int?", "bool", "json"
-
-# The chained tables, the fields of a row that are hashed, and the order rows are listed in.
-CHAINED: dict[str, dict[str, str]] = {
-    "artifact_versions": {
-        "phase": INT, "version": INT, "body": STR, "author": STR, "saved_at": STR,
-        "base_version": OPT_INT, "conflict": BOOL, "after_approval": BOOL,
-    },
-    "gate_decisions": {
-        "phase": INT, "verdict": STR, "outcome": STR, "reviewer": STR, "decided_at": STR,
-        "criteria_ticked": JSON, "comment": OPT_STR, "artifact_version": OPT_INT, "checks": JSON,
-    },
-    "timeline_events": {
-        "kind": STR, "occurred_at": STR, "recorded_at": STR, "text": STR, "author": STR,
-        "source": OPT_STR, "position": OPT_INT, "level": OPT_STR, "removed": BOOL,
-        "exit_status": OPT_INT, "action": JSON, "sha256": OPT_STR, "file_inode": OPT_INT,
-        "file_size": OPT_INT, "file_mtime_ns": OPT_INT,
-    },
-}
-# Fields added after rows were first chained (schema v6): hashed only when set, so an entry
-# made before they existed still matches its row.
-LATER: dict[str, frozenset[str]] = {
-    "timeline_events": frozenset(
-        {"exit_status", "action", "sha256", "file_inode", "file_size", "file_mtime_ns"}
-    ),
-}
 # When each kind of row was written: the order the migration backfills chains in.
 WRITTEN_AT = {"artifact_versions": "saved_at", "gate_decisions": "decided_at",
               "timeline_events": "recorded_at"}
 
-
-def canonical(data: Any) -> bytes:
-    """The one byte encoding hashes are taken over (the bundle's content hash too)."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8", "surrogatepass")
-
-
-def portable(kind: str, value: Any) -> Any:
-    """A stored value as the bundle carries it: flags as booleans, JSON columns decoded."""
-    if kind == BOOL:
-        return bool(value)
-    if kind == JSON and isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value  # not JSON after all: carried (and stored back) as it was
-    return value
-
-
-def row_form(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row as it is hashed (and as the bundle carries it)."""
-    return {k: portable(kind, row.get(k)) for k, kind in CHAINED[table].items()}
-
-
-def row_hash(table: str, form: dict[str, Any]) -> str:
-    """sha256 of a row's portable form, its table included."""
-    later = LATER.get(table, frozenset())
-    hashed = {k: v for k, v in form.items() if v is not None or k not in later}
-    return hashlib.sha256(canonical({"table": table, "row": hashed})).hexdigest()
-
-
-def entry_hash(prev_hash: str, table: str, hashed_row: str) -> str:
-    """An entry's own hash: over the one before it, and the row it records."""
-    return hashlib.sha256(
-        canonical({"prev": prev_hash, "table": table, "row": hashed_row})
-    ).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,28 +71,13 @@ class Entry:
         return self.hash == entry_hash(self.prev_hash, self.table, self.row_hash)
 
 
-def head(db: sqlite_utils.Database, incident_id: int) -> tuple[int, str]:
-    """The newest entry's number and hash (0 and GENESIS for an empty chain)."""
-    row = db.execute(
-        "select seq, hash from audit_chain where incident_id = ? order by seq desc limit 1",
-        [incident_id],
-    ).fetchone()
-    return (row[0], row[1]) if row else (0, GENESIS)
-
-
 def append(db: sqlite_utils.Database, incident_id: int, table: str, row_id: int) -> None:
     """Record a row just written (inserted or changed) as the next entry of the chain.
 
     Call it inside the write transaction that wrote the row, so that the row
     and its entry land together or not at all.
     """
-    row = db[table].get(row_id)
-    hashed = row_hash(table, row_form(table, row))
-    seq, prev = head(db, incident_id)
-    db["audit_chain"].insert({
-        "incident_id": incident_id, "seq": seq + 1, "tbl": table, "row_id": row_id,
-        "row_hash": hashed, "prev_hash": prev, "hash": entry_hash(prev, table, hashed),
-    })
+    append_row(db, incident_id, table, row_id, db[table].get(row_id))
 
 
 def insert_entries(db: sqlite_utils.Database, incident_id: int, entries: Iterable[Entry]) -> None:

@@ -129,6 +129,7 @@ class TimelineEntries:
         if not command.strip():
             raise StoreError("an action needs a command line")
         self.incident(incident_id)
+        stored = detail.model_dump_json()
         with write_lock(self.db):
             event_id = self._event(
                 incident_id, EventKind.ACTION, command, actor,
@@ -136,8 +137,8 @@ class TimelineEntries:
                 recorded_at=detail.ended_at.astimezone(UTC),
                 extra={
                     "exit_status": status,
-                    "action": detail.model_dump_json(),
-                    "sha256": action_digest(command, status, detail),
+                    "action": stored,
+                    "sha256": chain.action_sha256(command, status, json.loads(stored)),
                 },
             )
         return self.event(event_id)
@@ -272,13 +273,6 @@ def _output(tape: Tape) -> Output:
 
     return Output(head=decoded(bytes(tape.head)), tail=decoded(tape.tail), skipped=tape.skipped,
                   total=tape.total)
-
-
-def action_digest(command: str, status: int, detail: ActionDetail) -> str:
-    """SHA-256 of an action's content: its command line, exit status and details as recorded."""
-    content = {"command": command, "exit_status": status, **detail.model_dump(mode="json")}
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _event_row(row: dict[str, Any]) -> TimelineEvent:
