@@ -18,6 +18,7 @@ from warroom.cli import (
     incidents,
     logs,
     record,
+    report,
     screens,
     verify,
 )
@@ -29,8 +30,8 @@ from warroom.store.db import StoreError
 from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 
-GROUPS = (incidents, artifacts, export, actions, config, screens, logs, record, completion,
-          verify)
+GROUPS = (incidents, artifacts, export, actions, report, config, screens, logs, record,
+          completion, verify)
 # These open the store themselves, if at all (and config reads a file that may be broken).
 STORELESS = ("parse", "config", "tail", "completion")
 FULL_SCREEN = (None, "open", "demo")  # their theme and keys are checked before anything is made

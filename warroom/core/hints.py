@@ -200,28 +200,47 @@ def _completed_at(record: IncidentRecord, code: str) -> datetime | None:
     return None
 
 
-def _update_hints(record: IncidentRecord) -> list[Hint]:
-    """Was each next-update promise of INC-3 kept by the next version or the completion?"""
+def update_dues(record: IncidentRecord) -> list[tuple[datetime, datetime | None]]:
+    """Each INC-3 version's save time and the next update it promised (None: no time read)."""
     phases = {n for n, code in record.codes.items() if code == "INC-3"}
     versions = sorted((v for v in record.versions if v.phase in phases), key=lambda v: v.version)
-    done = _completed_at(record, "INC-3")
-    kept, late = 0, []
-    for index, version in enumerate(versions):
+    dues = []
+    for version in versions:
         model = parse_artifact("INC-3", version.body)
         assert isinstance(model, StakeholderCommunication)
-        due = next_update_at(model, version.saved_at)
-        if due is None or due <= version.saved_at:
+        dues.append((version.saved_at, next_update_at(model, version.saved_at)))
+    return dues
+
+
+def update_promises(
+    dues: Sequence[tuple[datetime, datetime | None]], completed: datetime | None
+) -> tuple[int, list[tuple[datetime, datetime]]]:
+    """Was each next-update promise of INC-3 kept? (kept, [(due, came) for each late one]).
+
+    `dues` is every INC-3 version in order, as (saved_at, promised next update). A
+    promise is kept by the next version, or by INC-3's completion for the last one,
+    arriving at most UPDATE_GRACE after it was due; one still pending is not counted.
+    """
+    kept, late = 0, []
+    for index, (saved_at, due) in enumerate(dues):
+        if due is None or due <= saved_at:
             continue
-        if index + 1 < len(versions):
-            came: datetime | None = versions[index + 1].saved_at
+        if index + 1 < len(dues):
+            came: datetime | None = dues[index + 1][0]
         else:
-            came = done if done is not None and done >= version.saved_at else None
+            came = completed if completed is not None and completed >= saved_at else None
         if came is None:
             continue  # still pending when the record was read
         if came - due > UPDATE_GRACE:
             late.append((due, came))
         else:
             kept += 1
+    return kept, late
+
+
+def _update_hints(record: IncidentRecord) -> list[Hint]:
+    """Was each next-update promise of INC-3 kept by the next version or the completion?"""
+    kept, late = update_promises(update_dues(record), _completed_at(record, "INC-3"))
     if late:
         worst = ", ".join(
             f"promised for {_clock(due)}, came {_clock(came)} ({duration(came - due)} late)"

@@ -9,10 +9,9 @@ and `order_problems` names the milestones that are out of order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 from warroom.clock import iso
 from warroom.core.models import EventKind, TimelineEvent
@@ -57,10 +56,13 @@ class MilestoneOrigin(StrEnum):
     INCIDENT = "incident"  # implicit: the incident's detection or declaration time
 
 
-class Milestone(BaseModel):
-    """One milestone of one incident, with its provenance."""
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """One milestone of one incident, with its provenance.
 
-    model_config = ConfigDict(frozen=True)
+    Plain values (not a validated model): the review builds tens of thousands at once,
+    always from values already read and checked.
+    """
 
     incident_id: int
     kind: MilestoneKind
@@ -89,10 +91,9 @@ class Milestone(BaseModel):
         return f"{what} by {self.set_by}" if self.set_by else what
 
 
-class Metric(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Metric:
     """One duration between two milestones; `start` says which milestone it counts from."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str  # "detect", "acknowledge", "mitigate", "resolve"
     label: str  # "TTD", ...
@@ -105,10 +106,9 @@ class Metric(BaseModel):
         return f"time to {self.name}"
 
 
-class Metrics(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Metrics:
     """Time to detect, acknowledge, mitigate and resolve; None where not known yet."""
-
-    model_config = ConfigDict(frozen=True)
 
     detect: Metric | None = None
     acknowledge: Metric | None = None

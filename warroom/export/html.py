@@ -58,13 +58,17 @@ def _parser() -> MarkdownIt:
 
 def markdown_to_html(markdown: str, *, title: str) -> str:
     """A complete HTML document: inline CSS, no script, no external asset, all text escaped."""
-    body = _parser().render(markdown)
+    return standalone_page(_parser().render(markdown), title=title)
+
+
+def standalone_page(body: str, *, title: str, extra_css: str = "") -> str:
+    """`body` (HTML the caller escaped) in a page with the export's CSS and CSP."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"{body}</main>\n<footer>Exported by warroom.</footer>\n</body>\n</html>\n"
+        f"<title>{escape(title)}</title>\n<style>{_CSS}{extra_css}</style>\n</head>\n<body>\n"
+        f"<main>\n{body}</main>\n<footer>Exported by warroom.</footer>\n</body>\n</html>\n"
     )

@@ -14,6 +14,8 @@ detected_at with it, so the header's elapsed time and the metrics agree.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -61,8 +63,25 @@ class Milestones:
 
     def all(self, incident_id: int) -> list[Milestone]:
         """The known milestones in workflow order, defaults included."""
-        incident = self.store.incident(incident_id)
-        stored = self._stored(incident_id)
+        return self.resolve(self.store.incident(incident_id), self._stored(incident_id))
+
+    def all_of(self, incidents: Iterable[Incident]) -> dict[int, list[Milestone]]:
+        """`all` for many incidents at once (the review): one query for the stored rows."""
+        stored: dict[int, dict[MilestoneKind, Milestone]] = defaultdict(dict)
+        rows = self.db.execute(
+            "select m.*, e.kind as event_kind from milestones m "
+            "left join timeline_events e on e.id = m.event_id"
+        )
+        columns = [c[0] for c in rows.description]
+        for values in rows:
+            m = self._from_row(dict(zip(columns, values, strict=True)))
+            stored[m.incident_id][m.kind] = m
+        return {i.id: self.resolve(i, stored.get(i.id, {})) for i in incidents}
+
+    def resolve(
+        self, incident: Incident, stored: dict[MilestoneKind, Milestone]
+    ) -> list[Milestone]:
+        """The milestones in effect: those stored, else the defaults read from the incident."""
         found = []
         for kind in ORDER:
             milestone = stored.get(kind)
@@ -86,8 +105,12 @@ class Milestones:
         origin = MilestoneOrigin(row["origin"])
         note = ""
         if origin is MilestoneOrigin.EVENT and row["event_id"] is not None:
-            events = list(self.db["timeline_events"].rows_where("id = ?", [row["event_id"]]))
-            note = _EVENT_NOUN[EventKind(events[0]["kind"])] if events else "entry"
+            if "event_kind" in row:  # joined in by the caller
+                kind = row["event_kind"]
+            else:
+                events = list(self.db["timeline_events"].rows_where("id = ?", [row["event_id"]]))
+                kind = events[0]["kind"] if events else None
+            note = _EVENT_NOUN[EventKind(kind)] if kind else "entry"
         return Milestone(
             incident_id=row["incident_id"],
             kind=MilestoneKind(row["kind"]),

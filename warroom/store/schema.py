@@ -222,5 +222,23 @@ def _v6(db: sqlite_utils.Database) -> None:
         events.add_column(column, kind)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """What the review reads of an artifact version (services, next update, root-cause
+    category), kept so a report over thousands of incidents does not parse them all again.
+
+    A cache: a version's row is written the first time a review needs it, and rewritten
+    when `reader` (a digest of the code that reads artifacts) changes. Never exported.
+    """
+    db["artifact_facts"].create(
+        {"version_id": int, "reader": str, "facts": str},
+        pk="version_id",
+        not_null={"reader", "facts"},
+        foreign_keys=[("version_id", "artifact_versions", "id")],
+    )
+
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
