@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from warroom.clock import iso
@@ -18,6 +19,14 @@ from warroom.core.markdown import find_section, is_placeholder, list_items, repl
 from warroom.core.models import EventKind, TimelineEvent
 
 STEPS_CODE, STEPS_HEADING = "INC-2", "Steps Taken"
+
+
+@dataclass(frozen=True, slots=True)
+class InsertSteps:
+    """Recorded commands (timeline entry ids) to write into INC-2's Steps Taken: what the
+    incident timeline dialog hands back to the war room."""
+
+    event_ids: tuple[int, ...]
 
 
 def status_word(status: int | None) -> str:

@@ -1,8 +1,9 @@
-"""The incident timeline: pins, notes and system events; fix, reword, remove, insert.
+"""The incident timeline: pins, notes, commands run and system events; fix, reword, remove,
+insert.
 
 Edits and removals go through the store, which records each in the audit log.
-Inserting into INC-1 or INC-4 is handed back to the war room screen, which
-owns the artifact being edited.
+Inserting into INC-1 or INC-4, or recorded commands into INC-2's Steps Taken, is
+handed back to the war room screen, which owns the artifact being edited.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from warroom.clock import iso, parse_when
+from warroom.core.commands import InsertSteps, status_text
 from warroom.core.evidence import one_line, source_of
 from warroom.core.milestones import MilestoneKind, clock_skew, describe_skew, order_problems
 from warroom.core.models import EventKind, TimelineEvent
@@ -34,12 +36,25 @@ KIND_STYLE = {EventKind.PIN: "bold yellow", EventKind.NOTE: "bold cyan", EventKi
               EventKind.ACTION: "bold green"}
 
 
-class EventsScreen(ModalScreen[str | None]):
-    """Dismisses with an artifact code ("INC-1", "INC-4") to insert into, or None."""
+def kind_cell(event: TimelineEvent) -> Text:
+    """The entry's kind; a command's with its exit status, red when it failed."""
+    kind = Text(event.kind.value, style=KIND_STYLE[event.kind])
+    if event.kind is EventKind.ACTION:
+        ok = event.exit_status == 0
+        kind.append(f" {'✓' if ok else '✗'} {status_text(event.exit_status)}",
+                    style="green" if ok else "bold red")
+    return kind
+
+
+class EventsScreen(ModalScreen["str | InsertSteps | None"]):
+    """Dismisses with an artifact code ("INC-1", "INC-4") to insert the timeline into,
+    InsertSteps for INC-2's Steps Taken, or None."""
 
     BINDINGS = [
         Binding("1", "insert('INC-1')", "Insert into INC-1", id="events.insert_1"),
         Binding("4", "insert('INC-4')", "Insert into INC-4", id="events.insert_4"),
+        Binding("2", "insert_steps", "Commands into INC-2 Steps", id="events.insert_2"),
+        Binding("space", "mark", "Mark a command", id="events.mark"),
         Binding("e", "reword", "Reword", id="events.reword"),
         Binding("t", "retime", "Fix time", id="events.retime"),
         Binding("d", "remove", "Remove", id="events.remove"),
@@ -53,6 +68,7 @@ class EventsScreen(ModalScreen[str | None]):
         self.incident_id = incident_id
         self.show_system = False
         self.events: list[TimelineEvent] = []
+        self.marked: set[int] = set()  # recorded commands chosen for INC-2's Steps Taken
 
     @property
     def wapp(self) -> WarroomApp:
@@ -85,7 +101,9 @@ class EventsScreen(ModalScreen[str | None]):
             if m.event_id is not None
         }
         for event in self.events:
-            kind = Text(event.kind.value, style=KIND_STYLE[event.kind])
+            kind = kind_cell(event)
+            if event.id in self.marked:
+                kind = Text("● ", style="bold magenta") + kind
             if event.id in marks:
                 kind.append(f" ◆{marks[event.id]}", style="bold magenta")
             table.add_row(
@@ -97,11 +115,13 @@ class EventsScreen(ModalScreen[str | None]):
             )
         if self.events:
             table.move_cursor(row=min(row, len(self.events) - 1))
-        which = "all events" if self.show_system else "pins and notes"
+        which = "all events" if self.show_system else "pins, notes and commands"
+        marked = f" ({len(self.marked)} marked)" if self.marked else ""
         self.query_one("#events-hint", Static).update(
             Text(
                 f"{len(self.events)} {which} · 1 insert into INC-1 Timeline · 4 into INC-4 "
-                "Detailed Timeline · e reword · t fix time · d remove · m milestone · "
+                f"Detailed Timeline · space mark a command · 2 commands into INC-2 Steps Taken"
+                f"{marked} · e reword · t fix time · d remove · m milestone · "
                 "a all events · Esc close"
             )
         )
@@ -165,6 +185,33 @@ class EventsScreen(ModalScreen[str | None]):
 
     def action_insert(self, code: str) -> None:
         self.dismiss(code)
+
+    def _highlighted(self) -> TimelineEvent | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.events[row] if 0 <= row < len(self.events) else None
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted command for INC-2's Steps Taken, and move on."""
+        event = self._highlighted()
+        if event is None or event.kind is not EventKind.ACTION:
+            self.notify("Only recorded commands go into Steps Taken.", severity="warning")
+            return
+        self.marked ^= {event.id}
+        self.reload()
+        table = self.query_one(DataTable)
+        table.move_cursor(row=min(table.cursor_row + 1, len(self.events) - 1))
+
+    def action_insert_steps(self) -> None:
+        """The marked commands (or the highlighted one) into INC-2's Steps Taken."""
+        chosen = [e for e in self.events if e.id in self.marked]
+        if not chosen:
+            event = self._highlighted()
+            if event is None or event.kind is not EventKind.ACTION:
+                self.notify("Mark recorded commands with space first (or highlight one).",
+                            severity="warning")
+                return
+            chosen = [event]
+        self.dismiss(InsertSteps(tuple(e.id for e in chosen)))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -5,9 +5,11 @@ A mixin of WarRoomScreen, kept apart so the screen file stays about the phases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from warroom.core.commands import STEPS_CODE, STEPS_HEADING, InsertSteps, insert_steps
 from warroom.core.evidence import insert_timeline
 from warroom.core.models import EventKind, LogSource
 from warroom.timeline.engine import TailEngine
@@ -120,29 +122,42 @@ class TimelineActions(_Base):
         self.flush_pending()
         self.app.push_screen(EventsScreen(self.incident_id), self._insert_timeline)
 
-    def _insert_timeline(self, code: str | None) -> None:
-        """Write the incident timeline into INC-1 or INC-4 (on screen: through the editor)."""
+    def _insert_timeline(self, code: str | InsertSteps | None) -> None:
+        """Write the incident timeline into INC-1 or INC-4, or commands into INC-2's Steps Taken
+        (on screen: through the editor)."""
         if code is None:
             return
+        store = self.wapp.store
+        if isinstance(code, InsertSteps):
+            chosen = [store.event(n) for n in code.event_ids]
+            self._write_into(STEPS_CODE, lambda text: insert_steps(text, chosen),
+                             f"{len(chosen)} command{'s' * (len(chosen) != 1)} written into "
+                             f"{STEPS_CODE} {STEPS_HEADING}.")
+            return
+        events = [e for e in store.events(self.incident_id) if e.kind is not EventKind.SYSTEM]
+        self._write_into(code, lambda text: insert_timeline(text, code, events),
+                         f"Incident timeline inserted into {code}.")
+
+    def _write_into(self, code: str, change: Callable[[str], str], done: str) -> None:
+        """Apply `change` to an artifact: the editor's text if it is open, else a new version."""
         store = self.wapp.store
         target = store.workflow.phase_for(code).number
         refusal = store.machine(self.incident_id).edit_refusal(target)
         if refusal:
             self.notify(refusal, severity="warning")
             return
-        events = [e for e in store.events(self.incident_id) if e.kind is not EventKind.SYSTEM]
         if target == self.phase:
             editor = self.query_one(ArtifactEditor)
-            editor.replace_text(insert_timeline(editor.text, code, events))
+            editor.replace_text(change(editor.text))
             editor.request_save()
         else:
-            text = insert_timeline(store.artifact_text(self.incident_id, target), code, events)
+            text = change(store.artifact_text(self.incident_id, target))
             with self.wapp.store_refusal(f"inserted into {code}"):
                 store.save_artifact(self.incident_id, target, text, actor=self.wapp.actor)
                 self.open_phase(target, focus=True)
             if self.phase != target:
                 return
-        self.notify(f"Incident timeline inserted into {code}.", timeout=3)
+        self.notify(done, timeout=3)
 
     def action_toggle_timeline(self) -> None:
         """Hidden → shown and focused; shown → focused; focused → hidden (back to the editor)."""
