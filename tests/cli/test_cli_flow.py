@@ -122,10 +122,6 @@ def test_whole_incident_through_all_six_phases(env: dict[str, str], tmp_path: Pa
         (("artifact", "1", "INC-7"), "no phase or artifact 'INC-7'"),
         (("artifact", "1", "INC-1", "--from", "/nonexistent/file.md"), "does not exist"),
         (("artifact", "1", "INC-2", "--from", "-"), "INC-2 is locked until phase 1"),
-        (("gate", "1", "INC-1", "--revise", "--reviewer", "r"), "needs a comment"),
-        (("gate", "1", "INC-3", "--approve", "--reviewer", "r"), "INC-3 has no gate"),
-        (("complete", "1", "INC-1"), "INC-1 has a gate"),
-        (("gate", "1", "INC-2", "--approve", "--reviewer", "r"), "locked until phase 1"),
         (("parse", "/nonexistent.log"), "does not exist"),
         (("frobnicate",), "invalid choice"),
     ],
@@ -140,6 +136,28 @@ def test_bad_input_is_one_line_and_status_2(
     assert len(lines) == 1, result.stderr
     assert message in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("gate", "1", "INC-1", "--revise", "--reviewer", "r"), "needs a comment"),
+        (("gate", "1", "INC-3", "--approve", "--reviewer", "r"), "INC-3 has no gate"),
+        (("complete", "1", "INC-1"), "INC-1 has a gate"),
+        (("gate", "1", "INC-2", "--approve", "--reviewer", "r"), "locked until phase 1"),
+        (("gate", "1", "INC-1", "--approve", "--reviewer", "r", "--criterion", "1"),
+         "ticking a criterion cannot pass a placeholder"),
+    ],
+)
+def test_refused_by_a_workflow_rule_is_one_line_and_status_3(
+    env: dict[str, str], args: tuple[str, ...], message: str
+) -> None:
+    run(env, "new", "An incident")
+    result = run(env, *args, ok=False, stdin="")
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
 
 
 def test_not_a_database_is_one_line(env: dict[str, str], tmp_path: Path) -> None:

@@ -191,9 +191,17 @@ async def test_blame_shows_in_the_round_table_and_the_gate(store: Store) -> None
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "GateDialog"
         pilot.app.screen.query_one("#criterion-1").value = True  # the reviewer's judgment
+        await pilot.press("f8")  # a failed check ticked needs a written reason (issue 15)
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "GateDialog"
+        assert "needs a written reason" in str(
+            pilot.app.screen.query_one("#dialog-error", Static).render())
+        pilot.app.screen.query_one("#gate-comment", Input).value = "bo asked to keep it"
         await pilot.press("f8")
         await pilot.pause()
-    assert store.decisions(incident, 5)[-1].criteria_ticked == (1,)
+    decision = store.decisions(incident, 5)[-1]
+    assert decision.criteria_ticked == (1,)
+    assert decision.overrides == {1: "bo asked to keep it"}
 
 
 async def test_insert_is_refused_while_phase_5_is_locked(store: Store) -> None:

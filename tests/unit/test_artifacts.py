@@ -246,8 +246,9 @@ def test_filled_mitigation_fields() -> None:
     )
     assert model.current_status == "Mitigated"
     assert model.metrics == [
-        Metric(name="5xx rate", before="12%", after="0.1%"),
-        Metric(name="p99 latency", before="4.2s", after="180ms"),
+        Metric(name="5xx rate", before="12%", after="0.1%", direction="down", change="better"),
+        Metric(name="p99 latency", before="4.2s", after="180ms", direction="down",
+               change="better"),
     ]
     assert model.residual_risk == "None"
 
@@ -307,7 +308,8 @@ FILLED_MODELS: list[ArtifactModel] = [
         strategy="Failover to the standby region.",
         steps=[MitigationStep(step="Flip DNS to eu-west-2", result="traffic moved in 90s")],
         current_status="Partially mitigated",
-        metrics=[Metric(name="error rate", before="30%", after="5%")],
+        metrics=[Metric(name="error rate", before="30%", after="5%", direction="down",
+                        change="better")],
         residual_risk="Standby has half the capacity.",
     ),
     StakeholderCommunication(
@@ -481,11 +483,12 @@ partially mitigated
     ]
     assert model.current_status == "Partially mitigated"
     assert model.metrics == [
-        Metric(name="error rate", before=None, after="back to normal"),
-        Metric(name="p99 latency", before="2.4s", after="200ms"),
-        Metric(name="queue depth", before="900", after="12"),
+        Metric(name="error rate", before=None, after="back to normal", direction="down"),
+        Metric(name="p99 latency", before="2.4s", after="200ms", direction="down",
+               change="better"),
+        Metric(name="queue depth", before="900", after="12", direction="down", change="better"),
         Metric(name="throughput looks fine"),
-        Metric(name="latency", before=None, after="90ms"),
+        Metric(name="latency", before=None, after="90ms", direction="down"),
     ]
     assert model.problems == [
         "Mitigation Strategy: section missing",

@@ -47,7 +47,14 @@ def names(text: str, people: tuple[str, ...] = ()) -> list[tuple[str, str, bool]
         ("Bob's change caused the outage", [("Bob", "caused", False)]),
         ("Bob and Alice missed the alert", [("Bob", "missed", False), ("Alice", "missed", False)]),
         ("Bob Smith failed to escalate", [("Bob Smith", "failed to", False)]),
-        ("The on-call messed up; Dana ignored the page", [("Dana", "ignored", False)]),
+        # A role standing for one person is blame too (issue 15).
+        ("The on-call messed up; Dana ignored the page",
+         [("The on-call", "messed up", True), ("Dana", "ignored", False)]),
+        ("the on-call engineer forgot to page payments",
+         [("the on-call engineer", "forgot", True)]),
+        # Products are not people; what happened to someone is not their failure.
+        ("Statuspage didn't update for 20 minutes", []),
+        ("The on-call didn't get paged because the route was wrong", []),
     ],
 )
 def test_names_as_the_subject_of_a_failure(text: str, found: list[tuple[str, str, bool]]) -> None:
@@ -164,8 +171,14 @@ def test_a_reviewer_blamed_by_name_needs_the_reviewers_tick(store: Store) -> Non
     assert blameless.passed is False
     with pytest.raises(TransitionError, match="is not met"):
         store.decide(incident, 5, Verdict.APPROVE, reviewer="cy")
-    store.decide(incident, 5, Verdict.APPROVE, reviewer="cy", criteria_ticked=[1])
-    assert store.decisions(incident, 5)[-1].checks[1] is False  # recorded as the dialog showed
+    # A failed check is overridden only with a written reason (issue 15), kept with the decision.
+    with pytest.raises(TransitionError, match="needs a written reason"):
+        store.decide(incident, 5, Verdict.APPROVE, reviewer="cy", criteria_ticked=[1])
+    store.decide(incident, 5, Verdict.APPROVE, reviewer="cy", criteria_ticked=[1],
+                 overrides={1: "bo asked for the line to stay as written"})
+    decision = store.decisions(incident, 5)[-1]
+    assert decision.checks[1] is False  # recorded as the dialog showed
+    assert decision.overrides == {1: "bo asked for the line to stay as written"}
 
 
 def test_answers_are_kept_and_the_newest_shown(store: Store) -> None:

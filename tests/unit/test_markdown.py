@@ -292,14 +292,16 @@ def test_section_reader_finds_level_three_inside_a_section() -> None:
 
 
 def test_section_reader_pick_reports_ambiguity_and_unknown_values() -> None:
-    options = {"Ongoing": r"\bongoing\b", "Resolved": r"\bresolved\b"}
     reader = SectionReader("")
-    assert reader.pick("Status", "**Resolved** — at 15:00 (was ongoing)", options) == "Resolved"
-    assert reader.pick("Status", "Ongoing / Resolved", options) is None
-    assert reader.pick("Status", "who knows", options) is None
+    assert reader.pick("Status", "**Resolved** — at 15:00 (was ongoing)", "status") == "Resolved"
+    assert reader.pick("Status", "Ongoing / Resolved", "status") is None
+    assert reader.pick("Status", "who knows", "status") is None
+    assert reader.pick("Status", "Not resolved yet", "status") is None
     assert reader.problems == [
         "Status: 'Ongoing / Resolved' names Ongoing and Resolved; keep one",
-        "Status: 'who knows' is not one of Ongoing / Resolved",
+        "Status: 'who knows' is not one of Ongoing / Mitigated / Resolved",
+        "Status: 'Not resolved yet' reads \"resolved\" with \"Not\": that is not Resolved; "
+        "write one of Ongoing / Mitigated / Resolved",
     ]
 
 

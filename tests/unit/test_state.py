@@ -110,7 +110,7 @@ def test_phase_state_values():
         (S.REVISE, "revise"),
         (S.APPROVED, "approved"),
         (S.COMPLETED, "completed"),
-        (S.AMENDED, "amended after approval"),
+        (S.AMENDED, "amended: needs re-review"),
     ],
 )
 def test_phase_state_label(state, label):
@@ -544,7 +544,7 @@ def test_complete_refused_when_locked(number):
     ("state", "message"),
     [
         (S.COMPLETED, "is already completed"),
-        (S.AMENDED, "is already amended after approval"),
+        (S.AMENDED, "is already amended: needs re-review"),
         (S.APPROVED, "is already approved"),
         (S.IN_REVIEW, "is in review and cannot be completed"),
     ],
@@ -591,7 +591,7 @@ def test_edited_after_pass_marks_amended(number, state):
     t = m.edited(number)
     assert t is not None
     assert t.changes == (Change(number, state, S.AMENDED),)
-    assert t.summary == f"INC-{number} amended after approval"
+    assert t.summary == f"INC-{number} amended after approval: needs re-review"
     assert t.decision is None
     assert m.states == {**before, number: S.AMENDED}
     assert m.state(number).passed

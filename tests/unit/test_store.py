@@ -248,7 +248,9 @@ def test_decision_is_recorded_and_unlocks(store: Store, clock: FixedClock) -> No
     assert store.machine(incident.id).state(1) is PhaseState.ACTIVE
     store.decide(incident.id, 1, Verdict.SEND_BACK, reviewer="rita", comment="impact?")
     assert store.machine(incident.id).state(1) is PhaseState.REVISE
-    store.save_artifact(incident.id, 1, "v2", actor="a")
+    with pytest.raises(TransitionError, match="cannot pass a placeholder"):
+        store.decide(incident.id, 1, Verdict.APPROVE, reviewer="rita", criteria_ticked=[1, 2, 3])
+    store.save_artifact(incident.id, 1, FILLED_INC1, actor="a")
     clock.advance(minutes=5)
     store.decide(
         incident.id, 1, Verdict.APPROVE, reviewer="rita", criteria_ticked=[3, 1, 1, 2, 2]
@@ -259,7 +261,7 @@ def test_decision_is_recorded_and_unlocks(store: Store, clock: FixedClock) -> No
         ("Approved", "rita", 2),
     ]
     assert decisions[1].criteria_ticked == (1, 2, 3)
-    assert decisions[1].checks == {1: False, 2: False, 3: False}
+    assert decisions[1].checks == {1: True, 2: True, 3: True}
     assert decisions[1].decided_at == T0.replace(minute=5)
     assert store.machine(incident.id).state(2) is PhaseState.ACTIVE
     assert store.incident(incident.id).last_phase == 2  # the war room reopens on the new phase
@@ -276,7 +278,8 @@ def test_edit_after_approval_is_amended(store: Store) -> None:
     assert result.transition is not None
     assert store.machine(incident.id).state(1) is PhaseState.AMENDED
     assert result.version.after_approval
-    assert "INC-1 amended after approval" in [e.text for e in store.events(incident.id)]
+    texts = [e.text for e in store.events(incident.id)]
+    assert "INC-1 amended after approval: needs re-review" in texts
 
 
 def test_timeline_notes_and_pins(store: Store, clock: FixedClock) -> None:
@@ -345,16 +348,45 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
 def test_approval_needs_every_criterion_met_or_ticked(store: Store) -> None:
     incident = store.create_incident("x", actor="a")
     half = FILLED_INC1.replace("- Roll back checkout-api to v2.13.2\n- Page the payments on-call",
-                               "- <Action>")
+                               "- TBD")
     store.save_artifact(incident.id, 1, half, actor="a")
     with pytest.raises(TransitionError, match="criterion 3 .*Immediate actions"):
         store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r")
     assert store.decisions(incident.id) == []
-    # The reviewer may approve on their judgment by ticking the failing criterion.
-    store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r", criteria_ticked=[3])
+    # The reviewer may approve on their judgment: ticking the failing criterion, with a reason.
+    with pytest.raises(TransitionError, match="needs a written reason"):
+        store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r", criteria_ticked=[3])
+    store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r", criteria_ticked=[3],
+                 overrides={3: "the rollback is already running"})
     decision = store.decisions(incident.id)[0]
     assert decision.checks == {1: True, 2: True, 3: False}
     assert decision.criteria_ticked == (3,)
+    assert decision.overrides == {3: "the rollback is already running"}
+    assert ("INC-1 Approved by r; criterion 3 overridden by r: the rollback is already running"
+            in [e.text for e in store.events(incident.id)])
+
+
+def test_a_tick_cannot_pass_a_placeholder(store: Store) -> None:
+    incident = store.create_incident("x", actor="a")
+    half = FILLED_INC1.replace("- Roll back checkout-api to v2.13.2\n- Page the payments on-call",
+                               "- <Action>\n- ...")
+    store.save_artifact(incident.id, 1, half, actor="a")
+    with pytest.raises(TransitionError,
+                       match="Immediate Actions Needed .*cannot pass a placeholder"):
+        store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r", criteria_ticked=[1, 2, 3],
+                     overrides={3: "trust me"})
+    assert store.decisions(incident.id) == []
+
+
+def test_an_ungated_phase_with_placeholders_cannot_be_completed(store: Store) -> None:
+    incident = store.create_incident("x", actor="a")
+    store.save_artifact(incident.id, 1, FILLED_INC1, actor="a")
+    store.decide(incident.id, 1, Verdict.APPROVE, reviewer="r")
+    store.save_artifact(incident.id, 2, (FILLED / "INC-2.md").read_text(), actor="a")
+    store.decide(incident.id, 2, Verdict.APPROVE, reviewer="r")
+    with pytest.raises(TransitionError, match="cannot complete INC-3: Audience, What Happened"):
+        store.complete(incident.id, 3, actor="a")  # the untouched template
+    assert store.machine(incident.id).state(3) is PhaseState.ACTIVE
 
 
 def test_artifacts_feed_incident_severity_and_status(store: Store) -> None:
@@ -366,7 +398,8 @@ def test_artifacts_feed_incident_severity_and_status(store: Store) -> None:
     assert store.incident(incident.id).status.value == "Ongoing"
     store.decide(incident.id, 2, Verdict.APPROVE, reviewer="r")
     assert store.incident(incident.id).status.value == "Mitigated"
-    assert "status set to Mitigated" in [e.text for e in store.events(incident.id)]
+    texts = [e.text for e in store.events(incident.id)]
+    assert "status set to Mitigated from INC-2 approved" in texts
 
 
 def test_v1_database_migrates_and_indexes_what_it_held(tmp_path: Path) -> None:

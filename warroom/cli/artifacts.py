@@ -51,11 +51,12 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("--comment", default="")
     p.add_argument(
         "--criterion",
-        type=int,
+        type=_criterion,
         action="append",
         default=[],
-        metavar="N",
-        help="a criterion the reviewer ticked (repeatable)",
+        metavar="N[: REASON]",
+        help="a criterion the reviewer ticked (repeatable); one whose automatic check failed "
+        "needs the reason it holds anyway: --criterion '2: impact still being measured'",
     )
     add_json_flag(p)
 
@@ -64,6 +65,16 @@ def add_parsers(sub: Subparsers) -> None:
     p.add_argument("id", type=incident_id)
     p.add_argument("phase")
     add_json_flag(p)
+
+
+def _criterion(text: str) -> tuple[int, str]:
+    """`N` or `N: reason` (also `N=reason`): a criterion ticked, with the override's reason."""
+    number, _, reason = text.replace("=", ":", 1).partition(":")
+    if not number.strip().isdigit():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a criterion number; give N or 'N: reason'"
+        )
+    return int(number), reason.strip()
 
 
 def _edit(text: str) -> str:
@@ -128,8 +139,9 @@ def cmd_gate(store: Store, args: argparse.Namespace) -> int:
         phase,
         verdict,
         reviewer=args.reviewer,
-        criteria_ticked=args.criterion,
+        criteria_ticked=[n for n, _ in args.criterion],
         comment=args.comment,
+        overrides={n: reason for n, reason in args.criterion if reason},
     )
     if args.json:
         decision = transition.decision

@@ -269,6 +269,7 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
             "decided_at": iso(d.decided_at),
             "criteria_ticked": list(d.criteria_ticked),
             "comment": d.comment,
+            "overrides": {str(n): reason for n, reason in d.overrides.items()},
             "artifact_version": d.artifact_version,
         }
         for d in store.decisions(args.id)
@@ -279,6 +280,10 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     data["log_sources"] = [
         {"number": s.number, "kind": s.kind, "spec": s.spec, "enabled": s.enabled}
         for s in sources
+    ]
+    proposals = Milestones(store).proposals(args.id)
+    data["proposed_milestones"] = [
+        {"kind": str(p.kind), "at": iso(p.at), "source": p.source} for p in proposals
     ]
     if args.json:
         print(json.dumps(data, indent=2))
@@ -295,10 +300,15 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
         code = store.workflow.phase(d["phase"]).artifact.code
         comment = f": {d['comment']}" if d["comment"] else ""
         print(sanitize(f"  {d['decided_at']} {code} {d['outcome']} by {d['reviewer']}{comment}"))
+        for n, reason in d["overrides"].items():
+            print(sanitize(f"      criterion {n} overridden by {d['reviewer']}: {reason}"))
     for line in summary_lines(milestones):
         print(f"  {sanitize(line)}")
     for line in source_lines(sources, args.id):
         print(f"  {sanitize(line)}")
+    for p in proposals:
+        print(sanitize(f"  proposed: {p.kind} at {iso(p.at)} from {p.source}; confirm with "
+                       f"warroom milestone {args.id} {p.kind} --at {iso(p.at)}"))
     return 0
 
 

@@ -22,7 +22,14 @@ from warroom.cli import (
     screens,
     verify,
 )
-from warroom.cli.common import EXIT_USAGE, ArgParser, UsageError, checked_keymap, db_path
+from warroom.cli.common import (
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    ArgParser,
+    UsageError,
+    checked_keymap,
+    db_path,
+)
 from warroom.config import ConfigError, load_settings
 from warroom.core.state import TransitionError
 from warroom.core.workflow import WorkflowError
@@ -88,7 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run, and turn every expected failure into one line and status 2."""
     try:
         return run(argv)
-    except (UsageError, ConfigError, StoreError, TransitionError, WorkflowError) as exc:
+    except TransitionError as exc:
+        print(f"warroom: refused: {sanitize(str(exc))}", file=sys.stderr)  # may quote stored text
+        return EXIT_REFUSED
+    except (UsageError, ConfigError, StoreError, WorkflowError) as exc:
         print(f"warroom: error: {sanitize(str(exc))}", file=sys.stderr)  # may quote stored text
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -17,53 +17,36 @@ from pydantic import BaseModel
 
 from warroom.clock import parse_when
 from warroom.core.checks import BLAME_WORDS as BLAME_WORDS
-from warroom.core.checks import CHECKS, CheckResult
+from warroom.core.checks import CHECKS, CheckContext, CheckResult
 from warroom.core.checks import SPECULATIVE_WORDS as SPECULATIVE_WORDS
 from warroom.core.markdown import (
     ARROW,
     DASH,
     SectionReader,
+    clean_text,
     is_placeholder,
     labelled_values,
+    normalize_heading,
     rsplit_dash,
     split_dash,
     split_sections,
     split_timestamp,
 )
+from warroom.core.measures import judge, read_metrics
+from warroom.core.vocabulary import Vocabulary, phrase_regex
 
 TEMPLATE_CODES = ("INC-1", "INC-2", "INC-3", "INC-4", "INC-5", "INC-6")
 
-_SEVERITY = {
-    "Critical": r"\bcrit(?:ical)?\b|\bsev(?:erity)?[\s_-]*[01]\b|\bp[01]\b",
-    "Major": r"\bmajor\b|\bsev(?:erity)?[\s_-]*2\b|\bp2\b",
-    "Minor": r"\bminor\b|\bsev(?:erity)?[\s_-]*3\b|\bp3\b",
-}
-_DATA_IMPACT = {
-    "None": r"^(?:none|no|n/?a)\b",
-    "Read degraded": r"\breads?\b[\w -]{0,40}?\bdegrad|\bdegraded reads?\b|\bread[ -]only\b",
-    "Write degraded": r"\bwrites?\b[\w -]{0,40}?\bdegrad|\bdegraded writes?\b",
-    "Data loss": r"(?<!no )\bdata[\s-]*loss\b|\bdata (?:was |were )?lost\b",
-}
-_STATUS = {
-    "Ongoing": r"\bongoing\b|\bactive\b|\bin progress\b",
-    "Mitigated": r"(?<!partially )\bmitigated\b",
-    "Resolved": r"\bresolved\b",
-}
-_MITIGATION = {
-    "Mitigated": r"(?<!partially )(?<!not )\bmitigated\b",
-    "Partially mitigated": r"\bpartial(?:ly)?\b",
-    "Mitigation failed": r"\bfail(?:ed|ure|s)?\b|\bnot mitigated\b",
-}
-_COMMS = {
-    "Mitigated": r"\bmitigated\b",
-    "Investigating": r"\binvestigat\w*",
-    "Resolved": r"\bresolved\b",
-}
 _PRIORITY = re.compile(r"^[\[(]?\s*(P\d)(?!\w)\s*[\])]?\s*[:.-]?\s*", re.IGNORECASE)
 _OWNER_AT_END = re.compile(rf"(?:{DASH.pattern})?\s*(?<![\w.])@([A-Za-z0-9][\w.-]*)\s*$")
 _OWNER_ANYWHERE = re.compile(r"(?<![\w.])@([A-Za-z0-9][\w.-]*)")
 _OWNER_PLACEHOLDER = re.compile(rf"(?:{DASH.pattern})?\s*@?<[^<>\n]*>\s*$")
 _TASK_PRIORITY = re.compile(r"^\[\s*(P[0-2])\s*\]\s*", re.IGNORECASE)  # only bracketed in INC-6
+# "<event> (deploy log)", "<event> [source: grafana]", "<event>, source: app.log:88"
+_TRAILING_SOURCE = re.compile(
+    r"(?:\s*[(\[]\s*(?:source|src|from|via|per|see|evidence)?\s*:?\s*(?P<source>[^()\[\]\n]+?)"
+    r"\s*[)\]]|[,;]?\s+(?:source|src|evidence|per)\s*:\s*(?P<source2>\S.*?))\s*$",
+    re.IGNORECASE)
 _DUE = re.compile(r"\s*\(\s*due\b[\s:]*([^()\n]*?)\s*\)\s*$", re.IGNORECASE)
 
 Severity = Literal["Critical", "Major", "Minor"]
@@ -133,26 +116,67 @@ class TriageAssessment(ArtifactModel):
         ]
 
 
+def _impact_field(fields: dict[str, str], synonyms: tuple[str, ...]) -> tuple[str, str] | None:
+    """The (label, value) of an Impact line whose label is one of `synonyms` (folded)."""
+    for key, value in fields.items():
+        if any(key == w or key.startswith(w + " ") for w in synonyms):
+            return key, value
+    return None
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.;!])\s+|\n+", text) if s.strip()]
+
+
 def _parse_triage(r: SectionReader) -> TriageAssessment:
-    severity = r.choice("Severity", _SEVERITY)
+    v = r.vocabulary
+    severity = r.choice("Severity", "severity")
     impact = r.body("Impact")
     fields = labelled_values(impact or "")
+    labels = {kind: tuple(normalize_heading(w) for w in v.labels.get(kind, (kind,)))
+              for kind in ("users", "services", "data")}
+    found = {kind: _impact_field(fields, words) for kind, words in labels.items()}
+    prose = clean_text(impact or "") if not any(found.values()) else ""
+    users = services = data = None
+    if prose:  # Impact written as sentences, not the template's three lines
+        sentences = _sentences(prose)
+        user_words = phrase_regex(v.labels.get("user_words", ()))
+        users = next((s for s in sentences if user_words.search(s)), None)
+        service_like = re.compile(r"\b\w+[-.]\w+\b|\b(?:service|api|system|database|app)s?\b",
+                                  re.IGNORECASE)
+        services = next((s for s in sentences if service_like.search(s)), None)
+        data_words = re.compile(r"\b(?:data|reads?|writes?|lost|loss|corrupt\w*)\b", re.I)
+        data = next((s for s in sentences if data_words.search(s)), None)
+        for label, value in (("Users affected", users), ("Services affected", services),
+                             ("Data impact", data)):
+            if value is None:
+                r.problems.append(f"Impact: the text does not say {label.lower()}")
+    elif impact is not None:
+        for kind, label in (("users", "Users affected"), ("services", "Services affected"),
+                            ("data", "Data impact")):
+            if found[kind] is None:
+                r.problems.append(f"Impact: no “{label}:” line")
+        users, services, data = ((found[k] or ("", None))[1] for k in ("users", "services", "data"))
 
-    def field(prefix: str, label: str) -> str | None:
-        value = next((v for k, v in fields.items() if k.startswith(prefix)), None)
-        if impact is not None and value is None:
-            r.problems.append(f"Impact: no “{label}:” line")
-        elif value is not None and is_placeholder(value):
+    def answer(label: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if is_placeholder(value):
             r.unfilled(f"Impact: {label}", value)
-            value = None
-        return value.strip() if value else None
+            return None
+        if not v.answered(value):
+            r.problems.append(f"Impact: {label}: {value.strip()!r} is not an answer yet")
+            return None
+        return value.strip()
 
-    users, services, data = (
-        field("users", "Users affected"),
-        field("services", "Services affected"),
-        field("data", "Data impact"),
-    )
-    status = r.choice("Status", _STATUS)
+    users = answer("Users affected", users)
+    services = answer("Services affected", services)
+    data_impact = None
+    if data is not None and not is_placeholder(data):
+        data_impact = r.pick("Impact: Data impact", data, "data_impact")
+    elif data is not None:
+        r.unfilled("Impact: Data impact", data)
+    status = r.choice("Status", "status")
     timeline = []
     for item in r.items("Timeline"):
         stamp, event = split_timestamp(item.text)
@@ -160,19 +184,32 @@ def _parse_triage(r: SectionReader) -> TriageAssessment:
             r.part("Timeline", item.line, "“<timestamp> — <event>”", None)
         else:
             timeline.append(TimelineEntry(timestamp=stamp, event=event))
+    hypothesis = r.text_of("Initial Hypothesis")
     return TriageAssessment(
         severity=severity,
         users_affected=users,
         services_affected=[
             s.strip() for s in re.split(r"[,;]", services or "") if not is_placeholder(s)
-        ],
-        data_impact=r.pick("Impact: Data impact", data, _DATA_IMPACT) if data else None,
+        ] if not prose else ([services] if services else []),
+        data_impact=data_impact,
         status=status,
         timeline=timeline,
-        initial_hypothesis=r.text_of("Initial Hypothesis"),
-        immediate_actions=[item.text for item in r.items("Immediate Actions")],
+        initial_hypothesis=hypothesis if v.answered(hypothesis) else None,
+        immediate_actions=_answered_items(r, "Immediate Actions"),
         problems=r.problems,
     )
+
+
+def _answered_items(r: SectionReader, heading: str, *, nothing_counts: bool = False) -> list[str]:
+    """A list section's entries that say something ("TBD", "None", "?" do not), noted if not."""
+    kept = []
+    for item in r.items(heading):
+        if r.vocabulary.answered(item.text, nothing_counts=nothing_counts):
+            kept.append(item.text)
+        else:
+            r.problems.append(f"{heading}: line {item.line} {item.text.strip()!r} "
+                              "is not an answer yet")
+    return kept
 
 
 class MitigationStep(BaseModel):
@@ -183,11 +220,18 @@ class MitigationStep(BaseModel):
 
 
 class Metric(BaseModel):
-    """A number that shows the mitigation worked: "<metric> — <before> → <after>"."""
+    """A number that shows the mitigation worked: "<metric> — <before> → <after>".
+
+    `direction` is which way the metric's name says is better ("down" for an
+    error rate, "up" for availability, None when the name does not say);
+    `change` is "better", "worse" or "same" when the numbers and the direction tell.
+    """
 
     name: str
     before: str | None = None
     after: str | None = None
+    direction: str | None = None
+    change: str | None = None
 
 
 class MitigationReport(ArtifactModel):
@@ -220,33 +264,46 @@ class MitigationReport(ArtifactModel):
 
 
 def _parse_mitigation(r: SectionReader) -> MitigationReport:
+    v = r.vocabulary
     strategy = r.text_of("Mitigation Strategy")
+    if strategy is not None and not v.answered(strategy):
+        r.problems.append(f"Mitigation Strategy: {strategy!r} is not an answer yet")
+        strategy = None
     steps = []
     for item in r.items("Steps Taken"):
         parts = split_dash(item.text, 1)
+        if not v.answered(parts[0]):
+            r.problems.append(f"Steps Taken: line {item.line} {item.text!r} is not a step")
+            continue
         result = r.part("Steps Taken", item.line, "result (“<step> — <result>”)",
                         parts[1] if len(parts) == 2 else None)
         steps.append(MitigationStep(step=parts[0], result=result))
-    status = r.choice("Current Status", _MITIGATION)
+    status = r.choice("Current Status", "mitigation")
     metrics = []
-    for item in r.items("Metrics"):
-        sides = ARROW.split(item.text, maxsplit=1)
-        if len(sides) < 2:
-            r.problems.append(f"Metrics: line {item.line} has no before → after")
-            metrics.append(Metric(name=item.text))
+    body = r.body("Metrics")
+    readings = read_metrics(body or "")
+    for m in readings:
+        if m.before is None and m.after is None:
+            r.problems.append(f"Metrics: line {m.line} has no before → after")
+            metrics.append(Metric(name=m.name))
             continue
-        name, before = rsplit_dash(sides[0])
-        if before is None and (split := re.match(r"^(.*?\D)(?::\s*|\s+)(\d\S*(?:\s*\S+)?)$", name)):
-            name, before = split[1].strip(), split[2]
-        before = r.part("Metrics", item.line, "before value", before)
-        after = r.part("Metrics", item.line, "after value", sides[1].strip())
-        metrics.append(Metric(name=name, before=before, after=after))
+        before = r.part("Metrics", m.line, "before value", m.before)
+        after = r.part("Metrics", m.line, "after value", m.after)
+        direction = v.direction(m.name)
+        metrics.append(Metric(name=m.name or "metric", before=before, after=after,
+                              direction=direction, change=judge(before, after, direction)))
+    if body is not None and not readings:
+        r.unfilled("Metrics", body)
+    residual = r.text_of("Residual Risk")
+    if residual is not None and not v.answered(residual, nothing_counts=True):
+        r.problems.append(f"Residual Risk: {residual!r} is not an answer yet")
+        residual = None
     return MitigationReport(
         strategy=strategy,
         steps=steps,
         current_status=status,
         metrics=metrics,
-        residual_risk=r.text_of("Residual Risk"),
+        residual_risk=residual,
         problems=r.problems,
     )
 
@@ -280,7 +337,7 @@ def _parse_communication(r: SectionReader) -> StakeholderCommunication:
     return StakeholderCommunication(
         audience=r.text_of("Audience"),
         what_happened=r.text_of("What Happened"),
-        current_status=r.choice("Current Status", _COMMS),
+        current_status=r.choice("Current Status", "comms"),
         what_were_doing=r.text_of("What We're Doing"),
         next_update=r.text_of("Next Update"),
         problems=r.problems,
@@ -380,9 +437,15 @@ def _parse_root_cause(r: SectionReader) -> RootCauseAnalysis:
             r.part("Detailed Timeline", item.line, "“<timestamp> — <event> — <source>”", None)
             continue
         event, source = rsplit_dash(rest)
+        if source is None and (paren := _TRAILING_SOURCE.search(event)):
+            event = event[: paren.start()].strip()
+            source = (paren["source"] or paren["source2"]).strip()
         timeline.append(SourcedTimelineEntry(timestamp=stamp, event=event, source=r.part(
             "Detailed Timeline", item.line, "source", source)))
     trigger = r.text_of("Triggering Event")
+    if trigger is not None and not r.vocabulary.answered(trigger):
+        r.problems.append(f"Triggering Event: {trigger!r} is not an answer yet")
+        trigger = None
     chain = []
     for item in r.items("Causal Chain"):
         steps = ARROW.split(item.text)
@@ -390,13 +453,16 @@ def _parse_root_cause(r: SectionReader) -> RootCauseAnalysis:
             r.problems.append(f"Causal Chain: line {item.line} has no “<cause> → <effect>”")
         else:
             chain += [CausalLink(cause=a.strip(), effect=b.strip()) for a, b in pairwise(steps)]
+    root_cause = r.text_of("Root Cause")
+    if root_cause is not None and not r.vocabulary.answered(root_cause):
+        r.problems.append(f"Root Cause: {root_cause!r} is not an answer yet")
     return RootCauseAnalysis(
         detailed_timeline=timeline,
         triggering_event=trigger,
         causal_chain=chain,
-        root_cause=r.text_of("Root Cause"),
-        contributing_factors=[item.text for item in r.items("Contributing Factors")],
-        systemic_factors=[item.text for item in r.items("Systemic Factors")],
+        root_cause=root_cause if r.vocabulary.answered(root_cause) else None,
+        contributing_factors=_answered_items(r, "Contributing Factors"),
+        systemic_factors=_answered_items(r, "Systemic Factors"),
         problems=r.problems,
     )
 
@@ -439,7 +505,7 @@ class PostMortemReport(ArtifactModel):
 
 def _parse_post_mortem(r: SectionReader) -> PostMortemReport:
     summary = r.text_of("Incident Summary")
-    lists = [[i.text for i in r.items(h)] for h in
+    lists = [_answered_items(r, h) for h in
              ("What Went Well", "What Went Poorly", "Lessons Learned")]
     actions = []
     label = "Recommended Action Items"
@@ -550,14 +616,15 @@ _PARSERS: dict[str, Callable[[SectionReader], ArtifactModel]] = {
 }
 
 
-def parse_artifact(code: str, markdown: str) -> ArtifactModel:
+def parse_artifact(code: str, markdown: str, vocabulary: Vocabulary | None = None
+                   ) -> ArtifactModel:
     """Read an artifact's Markdown into its model; never raises on the Markdown itself.
 
     Raises ValueError for an unknown `code`: that is a programming error.
     """
     if code not in _PARSERS:
         raise ValueError(f"unknown artifact code {code!r}; expected one of {TEMPLATE_CODES}")
-    reader = SectionReader(markdown, _MESSAGE if code == "INC-3" else ())
+    reader = SectionReader(markdown, _MESSAGE if code == "INC-3" else (), vocabulary)
     title = re.search(r"^#[ \t]*\[(INC-\d+)\]", split_sections(reader.text)[0], re.MULTILINE)
     if title and title[1] != code:
         reader.problems.append(f"Title: names {title[1]}, but this is {code}")
@@ -571,7 +638,8 @@ def render_artifact(model: ArtifactModel) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def run_checks(code: str, markdown: str, checks: list[str]) -> list[CheckResult]:
+def run_checks(code: str, markdown: str, checks: list[str],
+               context: CheckContext | None = None) -> list[CheckResult]:
     """Parse an artifact once and run the named automatic checks on it, in order.
 
     Raises ValueError for a check id no code implements (a workflow definition error).
@@ -579,5 +647,6 @@ def run_checks(code: str, markdown: str, checks: list[str]) -> list[CheckResult]
     unknown = [name for name in checks if name not in CHECKS]
     if unknown:
         raise ValueError(f"unknown check(s) {unknown}; known: {sorted(CHECKS)}")
-    model = parse_artifact(code, markdown)
-    return [CHECKS[name](model) for name in checks]
+    vocab = context.vocabulary if context else None
+    model = parse_artifact(code, markdown, vocab)
+    return [CHECKS[name](model, context) for name in checks]

@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-#: Failures a sentence can pin on its subject; matched as whole words, any case.
-FAILURE_VERBS = (
-    "forgot", "forgotten", "forgets", "forget to", "broke", "breaks", "has broken",
-    "missed", "misses", "failed to", "fails to", "didn't", "did not", "doesn't", "does not",
-    "neglected", "neglects", "ignored", "ignores", "caused", "causes", "messed up",
-    "overlooked",
-)
+from warroom.core.vocabulary import Vocabulary, default_vocabulary, phrase_regex
+
+#: Failures a sentence can pin on its subject (the shipped vocabulary's list).
+FAILURE_VERBS = default_vocabulary().failure_verbs
 # Words that may stand between a subject and its verb: "Bob simply forgot", "Bob had missed".
 _FILLER_WORDS = (
     "had has have just also then again still already was were is simply completely totally "
@@ -57,13 +55,15 @@ _NOT_NAMES_TEXT = """
 """
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
-_VERB = re.compile(
-    r"(?<![\w'’-])(?:"
-    + "|".join(r"\s+".join(map(re.escape, v.split())) for v in sorted(FAILURE_VERBS, key=len,
-                                                                      reverse=True))
-    + r")(?![\w'’-])",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(r"\s+".join(map(re.escape, v.split()))
+                            for v in sorted(verbs, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])", re.IGNORECASE)
+
+
 _CODE = re.compile(r"`[^`\n]*`")
 _CLAUSE_END = re.compile(r"[.!?;:]\s|[(\[—\n]|\s[-–]\s")
 _WORD = re.compile(r"@?[A-Za-z][\w'’-]*")
@@ -110,7 +110,8 @@ def _clean(token: str) -> str:
     return re.sub(r"['’]s$", "", token)
 
 
-def _is_name(token: str, known: frozenset[str], vocabulary: frozenset[str]) -> bool | None:
+def _is_name(token: str, known: frozenset[str], vocabulary: frozenset[str],
+             products: frozenset[str] = frozenset()) -> bool | None:
     """True for a known person or @mention, False for a capitalised guess, None for no name."""
     if token.startswith("@") and len(token) > 1:
         return True
@@ -120,6 +121,7 @@ def _is_name(token: str, known: frozenset[str], vocabulary: frozenset[str]) -> b
     if (
         _NAME_LIKE.fullmatch(token)
         and folded not in NOT_NAMES
+        and folded not in products
         and folded not in vocabulary
         and not _THING_SUFFIX.search(folded)
     ):
@@ -128,19 +130,29 @@ def _is_name(token: str, known: frozenset[str], vocabulary: frozenset[str]) -> b
 
 
 def failure_subjects(
-    text: str, people: Iterable[str] = (), vocabulary: frozenset[str] | None = None
+    text: str, people: Iterable[str] = (), vocabulary: frozenset[str] | None = None,
+    vocab: Vocabulary | None = None,
 ) -> list[Subject]:
     """Every name written as the subject of a failure verb, in order of appearance.
 
     `vocabulary` is the lowercase words of the whole document (see `vocabulary_of`);
-    by default those of `text`.
+    by default those of `text`. `vocab` holds the failure verbs, the products that
+    are no names and the roles that stand for a person ("the on-call forgot").
     """
+    vocab = vocab or default_vocabulary()
     known = known_names(people)
     vocabulary = vocabulary_of(text) if vocabulary is None else vocabulary
+    products = frozenset(p.casefold() for p in vocab.products)
+    role_at_end = _role_pattern(vocab.roles)
+    passive = phrase_regex(vocab.not_failures_after)
     # Code spans are masked, not removed, so offsets still point into `text`.
     scan = _CODE.sub(lambda m: "_" * len(m.group(0)), text)
     found: list[Subject] = []
-    for verb in _VERB.finditer(scan):
+    for verb in _verb_pattern(vocab.failure_verbs).finditer(scan):
+        after = scan[verb.end():]
+        negative = " ".join(verb.group(0).lower().replace("’", "'").split())
+        if negative.endswith(("n't", " not")) and passive.match(after.lstrip()):
+            continue  # "the on-call didn't get paged": it happened to them
         before = scan[: verb.start()]
         ends = list(_CLAUSE_END.finditer(before))
         start = ends[-1].end() if ends else 0
@@ -150,6 +162,12 @@ def failure_subjects(
             or (tokens[-1][1].lower().endswith("ly") and len(tokens[-1][1]) > 4)
         ):
             tokens.pop()
+        clause = " ".join(t for _, t in tokens)
+        if tokens and (role := role_at_end.search(clause)):
+            offset = tokens[0][0] + role.start()
+            found.append(Subject(role.group(0).strip(), " ".join(verb.group(0).split()), True,
+                                 offset))
+            continue
         # "Bob's change caused…": the change is the grammatical subject, Bob the one named.
         if len(tokens) >= 2 and re.search(r"['’]s$", tokens[-2][1]):
             tokens.pop()
@@ -157,14 +175,14 @@ def failure_subjects(
         while tokens:
             offset, raw = tokens.pop()
             name = _clean(raw)
-            kind = _is_name(name, known, vocabulary)
+            kind = _is_name(name, known, vocabulary, products)
             if kind is None:
                 break
             # "Ana Lima forgot": the words before it that are names too belong to it.
             while tokens and not tokens[-1][1].endswith(","):
                 prefix = _clean(tokens[-1][1])
                 whole = f"{prefix} {name}"
-                before_kind = _is_name(prefix, known, vocabulary)
+                before_kind = _is_name(prefix, known, vocabulary, products)
                 if before_kind is None and whole.casefold() not in known:
                     break
                 offset, name = tokens.pop()[0], whole
@@ -177,6 +195,15 @@ def failure_subjects(
                 break
         found.extend(reversed(subjects))
     return found
+
+
+@cache
+def _role_pattern(roles: tuple[str, ...]) -> re.Pattern[str]:
+    """ "the on-call engineer", "our SRE" closing a clause: a role standing for a person."""
+    alternatives = "|".join(r"[\s_-]+".join(map(re.escape, r.split()))
+                            for r in sorted(roles, key=len, reverse=True)) or "(?!x)x"
+    return re.compile(rf"\b(?:the|our|an?|their|that|this)\s+(?:[\w-]+\s+)?(?:{alternatives})"
+                      r"['’]?s?\s*$", re.IGNORECASE)
 
 
 _MENTION = re.compile(r"(?<![\w.@])@([A-Za-z][\w.-]*[A-Za-z0-9]|[A-Za-z])(?![\w@])")

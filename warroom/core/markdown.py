@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from warroom.core.vocabulary import Vocabulary, default_vocabulary
+
 #: An artifact's field separator: an em dash with any spacing, a spaced en dash
 #: or hyphen, a spaced "--", or "--" glued between words ("rollback--ok") but not
 #: a command-line flag ("undo --to-revision") nor an arrow ("-->").
@@ -279,8 +281,12 @@ def split_timestamp(text: str) -> tuple[str, str | None]:
 class SectionReader:
     """Reads one artifact's sections and notes each problem in words a responder can act on."""
 
-    def __init__(self, markdown: str, subsections: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, markdown: str, subsections: tuple[str, ...] = (),
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         """`subsections` are the artifact's `###` fields: one never runs into the next."""
+        self.vocabulary = vocabulary or default_vocabulary()
         text = markdown.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         self.text = text.replace("\u00a0", " ")
         self.subsections = subsections
@@ -332,25 +338,20 @@ class SectionReader:
             self.unfilled(heading, body)
         return items
 
-    def choice(self, heading: str, options: dict[str, str]) -> Any:
+    def choice(self, heading: str, choice: str) -> Any:
+        """A section read as one of the vocabulary's options for `choice` (see `pick`)."""
         value = self.text_of(heading)
-        return None if value is None else self.pick(heading, value, options)
+        return None if value is None else self.pick(heading, value, choice)
 
-    def pick(self, label: str, value: str, options: dict[str, str]) -> Any:
-        """Map free text onto one canonical option; its first phrase decides, then the rest."""
+    def pick(self, label: str, value: str, choice: str) -> Any:
+        """Map free text onto one option of a vocabulary choice; why not, into problems."""
         flat = " ".join(strip_marker(line) for line in value.split("\n"))
-        flat = re.sub(r"\s+", " ", re.sub(r"<[^<>]*>|[*_`]", " ", flat)).strip()
-        head = re.split(r"\s+[—–-]+\s+|[—(:;,.]", flat, maxsplit=1)[0]
-        quoted = repr(flat if len(flat) <= 60 else flat[:59] + "…")
-        for part in (head, flat):
-            found = [name for name, pattern in options.items() if re.search(pattern, part, re.I)]
-            if len(found) == 1:
-                return found[0]
-            if found:
-                self.problems.append(f"{label}: {quoted} names {' and '.join(found)}; keep one")
-                return None
-        self.problems.append(f"{label}: {quoted} is not one of {' / '.join(options)}")
-        return None
+        option, why = self.vocabulary.read_choice(choice, flat)
+        if why:
+            flat = re.sub(r"\s+", " ", flat).strip()
+            quoted = repr(flat if len(flat) <= 60 else flat[:59] + "…")
+            self.problems.append(f"{label}: {quoted} {why}")
+        return option
 
     def part(self, label: str, line: int, what: str, text: str | None) -> str | None:
         """One field of a list entry; a missing or placeholder field is noted and read as None."""

@@ -88,6 +88,7 @@ class StoredDecision(_Value):
     comment: str
     artifact_version: int | None
     checks: dict[int, bool | None] = {}  # automatic check results at decision time
+    overrides: dict[int, str] = {}  # failed checks the reviewer overrode: criterion -> reason
 
 
 class EventKind(StrEnum):

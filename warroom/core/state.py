@@ -31,7 +31,7 @@ class PhaseState(StrEnum):
     def label(self) -> str:
         return {
             PhaseState.IN_REVIEW: "in review",
-            PhaseState.AMENDED: "amended after approval",
+            PhaseState.AMENDED: "amended: needs re-review",
         }.get(self, self.value)
 
     @property
@@ -66,6 +66,7 @@ class GateDecision:
     decided_at: datetime
     criteria_ticked: tuple[int, ...] = ()
     comment: str = ""
+    overrides: Mapping[int, str] = field(default_factory=dict)  # criterion -> written reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +160,13 @@ class PhaseMachine:
         at: datetime,
         criteria_ticked: tuple[int, ...] = (),
         comment: str = "",
+        overrides: Mapping[int, str] | None = None,
     ) -> Transition:
-        """Record a reviewer's decision at the gate of a phase that is in review."""
+        """Record a reviewer's decision at the gate of a phase that is in review.
+
+        `overrides` are the reasons the reviewer wrote for ticking criteria whose
+        automatic check failed (each reason ticks its criterion too).
+        """
         phase = self._gated(number, "decided at a gate")
         assert phase.gate is not None
         state = self.states[number]
@@ -175,6 +181,8 @@ class PhaseMachine:
         if at.tzinfo is None:
             raise TransitionError("a decision time must be timezone-aware")
         count = len(phase.gate.criteria)
+        reasons = {n: r.strip() for n, r in (overrides or {}).items() if r and r.strip()}
+        criteria_ticked = (*criteria_ticked, *reasons)
         bad = [n for n in criteria_ticked if not 1 <= n <= count]
         if bad:
             raise TransitionError(
@@ -194,6 +202,7 @@ class PhaseMachine:
             decided_at=at,
             criteria_ticked=tuple(sorted(set(criteria_ticked))),
             comment=comment.strip(),
+            overrides=dict(sorted(reasons.items())) if verdict is Verdict.APPROVE else {},
         )
         moves = [(number, PhaseState.APPROVED if verdict is Verdict.APPROVE else PhaseState.REVISE)]
         if verdict is Verdict.APPROVE:
@@ -201,6 +210,8 @@ class PhaseMachine:
         summary = f"{phase.artifact.code} {outcome} by {decision.reviewer}"
         if decision.comment:
             summary += f": {decision.comment}"
+        for n, reason in decision.overrides.items():
+            summary += f"; criterion {n} overridden by {decision.reviewer}: {reason}"
         return self._apply(moves, summary, decision)
 
     def complete(self, number: int) -> Transition:
@@ -225,7 +236,8 @@ class PhaseMachine:
             raise TransitionError(refusal)
         if self.states[number] in (PhaseState.APPROVED, PhaseState.COMPLETED):
             code = self.workflow.phase(number).artifact.code
-            return self._apply([(number, PhaseState.AMENDED)], f"{code} amended after approval")
+            return self._apply([(number, PhaseState.AMENDED)],
+                               f"{code} amended after approval: needs re-review")
         return None
 
     # -- helpers -------------------------------------------------------------

@@ -15,6 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from warroom.core.vocabulary import FILE_NAME as VOCABULARY_FILE
+from warroom.core.vocabulary import (
+    Vocabulary,
+    VocabularyError,
+    default_vocabulary,
+    load_vocabulary,
+)
 from warroom.resources import data_dir
 
 DEFAULT_WORKFLOW = "incident-response"
@@ -122,9 +129,21 @@ class Workflow(_Strict):
         known = ", ".join(p.artifact.code for p in self.phases)
         raise KeyError(f"no phase or artifact {text!r}; use one of {known}")
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words the gate checks read this workflow's artifacts with (vocabulary.toml)."""
+        return _vocabulary_in(self.directory)
+
     def template(self, number: int) -> str:
         """The Markdown template a phase's artifact starts from."""
         return (self.directory / self.phase(number).artifact.template).read_text(encoding="utf-8")
+
+
+@cache
+def _vocabulary_in(directory: Path) -> Vocabulary:
+    """A workflow directory's own vocabulary.toml, else the one shipped with warroom."""
+    path = directory / VOCABULARY_FILE
+    return load_vocabulary(path) if path.is_file() else default_vocabulary()
 
 
 def _location(loc: tuple[int | str, ...], raw: dict) -> str:
@@ -159,6 +178,10 @@ def load_workflow(directory: Path) -> Workflow:
         where = _location(tuple(first["loc"]), raw)
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise WorkflowError(f"{path}: field {where}: {first['msg']}{more}") from None
+    try:
+        workflow.vocabulary  # noqa: B018 - read now, so a bad file is an error at load
+    except VocabularyError as exc:
+        raise WorkflowError(str(exc)) from None
     for phase in workflow.phases:
         template = directory / phase.artifact.template
         if not template.is_file():

@@ -120,6 +120,8 @@ class GateDecisionRow(_Row):
     comment: Body | None
     artifact_version: Version | None
     checks: dict[Annotated[StrictStr, Field(pattern=r"^[0-9]{1,3}$")], StrictBool | None] | None
+    # Failed checks the reviewer overrode, with the reason; absent in bundles made before.
+    overrides: dict[Annotated[StrictStr, Field(pattern=r"^[0-9]{1,3}$")], Body] | None = None
 
 
 class OutputRow(_Row):

@@ -22,9 +22,11 @@ def metadata_lines(store: Store, incident_id: int) -> list[str]:
     if MilestoneKind.RESOLVED in at and start in at:
         span = compact(at[MilestoneKind.RESOLVED] - at[start])
         lines.append(f"- **Duration:** {span} ({start} to resolved)")
-    elif start in at:
+    elif start in at and Milestones(store).live(incident_id):
         span = compact(store.clock.now() - at[start])
         lines.append(f"- **Duration:** not resolved; {span} since {start} at export")
+    elif start in at:  # written up after the fact: the time since says nothing
+        lines.append("- **Duration:** unknown (no resolved milestone)")
     if milestones:
         lines.append("- **Milestones:**")
         lines += [f"  - {m.kind}: {iso(m.at)} ({m.provenance()})" for m in milestones]
@@ -35,4 +37,8 @@ def metadata_lines(store: Store, incident_id: int) -> list[str]:
             f"  - {m.title} ({m.label}): {compact(m.value)} ({m.start} to {m.end})" for m in known
         ]
     lines += [f"- **Out of order:** {problem}" for problem in order_problems(milestones)]
+    proposed = Milestones(store).proposals(incident_id)
+    if proposed:
+        lines.append("- **Proposed, not confirmed** (from the artifacts' own times):")
+        lines += [f"  - {p.kind}: {iso(p.at)} ({p.source})" for p in proposed]
     return lines

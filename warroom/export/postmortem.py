@@ -226,6 +226,9 @@ def _decisions(store: Store, decisions: list[StoredDecision]) -> list[str]:
             tick = "x" if n in d.criteria_ticked else " "
             text = " ".join(criterion.text.split())
             lines.append(f"  - [{tick}] {n}. {text} — automatic: {auto}")
+            if n in d.overrides:
+                lines.append(f"    - criterion {n} overridden by {d.reviewer}: "
+                             f"{' '.join(d.overrides[n].split())}")
         if d.comment:
             first, *rest = d.comment.splitlines()
             lines += [f"  - Comment: {first}", *_indent(rest, "    ")]

@@ -32,6 +32,7 @@ CHAINED: dict[str, dict[str, str]] = {
     "gate_decisions": {
         "phase": INT, "verdict": STR, "outcome": STR, "reviewer": STR, "decided_at": STR,
         "criteria_ticked": JSON, "comment": OPT_STR, "artifact_version": OPT_INT, "checks": JSON,
+        "overrides": JSON,
     },
     "timeline_events": {
         "kind": STR, "occurred_at": STR, "recorded_at": STR, "text": STR, "author": STR,
@@ -43,6 +44,7 @@ CHAINED: dict[str, dict[str, str]] = {
 # Fields added after rows were first chained (schema v6): hashed only when set, so an entry
 # made before they existed still matches its row.
 LATER: dict[str, frozenset[str]] = {
+    "gate_decisions": frozenset({"overrides"}),  # schema v8
     "timeline_events": frozenset(
         {"exit_status", "action", "sha256", "file_inode", "file_size", "file_mtime_ns"}
     ),

@@ -31,6 +31,7 @@ from warroom.core.milestones import (
     metrics,
 )
 from warroom.core.models import EventKind, Incident, Status
+from warroom.core.proposals import LIVE_WINDOW, Proposal, declared_soon, propose_milestones
 from warroom.store.db import StoreError, write_lock
 
 if TYPE_CHECKING:
@@ -130,6 +131,8 @@ class Milestones:
         }.get(kind)
         if at is None:
             return None
+        if kind is MilestoneKind.ACKNOWLEDGED and not declared_soon(incident):
+            return None  # declared long after detection: nobody said when it was acknowledged
         return Milestone(
             incident_id=incident.id, kind=kind, at=at, origin=MilestoneOrigin.INCIDENT,
             note=_DEFAULT_NOTE[kind],
@@ -194,6 +197,8 @@ class Milestones:
         Runs inside the caller's transaction (Store.decide, Store.complete).
         """
         verb = "completed" if code in ("INC-3", "INC-6") else "approved"
+        if not self.live(incident_id):
+            return  # written up after the fact: today is not when it was mitigated
         for kind in rules.milestones_from_passed(code, markdown):
             self._write_unless_set(
                 incident_id, kind, MilestoneOrigin.DECISION, actor, f"{code} {verb}"
@@ -205,10 +210,29 @@ class Milestones:
         Runs inside the caller's transaction (Store._update_fields).
         """
         kind = _BY_STATUS.get(status)
-        if kind is not None:
+        if kind is not None and self.live(incident_id):
             self._write_unless_set(
                 incident_id, kind, MilestoneOrigin.STATUS, SYSTEM_ACTOR, f"status {status}"
             )
+
+    def live(self, incident_id: int) -> bool:
+        """Whether a decision made now is made during the incident, so its time may stand
+        for a milestone: declared soon after detection, and detected within LIVE_WINDOW."""
+        incident = self.store.incident(incident_id)
+        now = self.store.clock.now()
+        return declared_soon(incident) and now - incident.detected_at <= LIVE_WINDOW
+
+    def proposals(self, incident_id: int) -> list[Proposal]:
+        """Milestones nobody set that the artifacts' own times state (INC-1 and INC-4
+        timelines): for an incident written up after the fact, to confirm one by one."""
+        stored = self._stored(incident_id)
+        texts = {}
+        for spec in self.store.workflow.phases:
+            if spec.artifact.code in ("INC-1", "INC-4"):
+                latest = self.store.latest_artifact(incident_id, spec.number)
+                if latest is not None:
+                    texts[spec.artifact.code] = latest.body
+        return [p for p in propose_milestones(texts) if p.kind not in stored]
 
     def _write_unless_set(
         self, incident_id: int, kind: MilestoneKind, origin: MilestoneOrigin, actor: str,

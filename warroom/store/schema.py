@@ -237,8 +237,13 @@ def _v7(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """Gate decisions keep the reviewer's written reason for each failed check overridden."""
+    if "overrides" not in db["gate_decisions"].columns_dict:  # a file put back to v7 has it
+        db["gate_decisions"].add_column("overrides", str)  # JSON object: criterion -> reason
+
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7,
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

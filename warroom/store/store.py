@@ -7,10 +7,11 @@ read-decide-write; every move also lands in the timeline as a system event.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -22,8 +23,12 @@ from pydantic import ValidationError
 
 from warroom.clock import Clock, SystemClock
 from warroom.core import rules
-from warroom.core.checks import PEOPLE_CHECKS
-from warroom.core.gates import CriterionResult, approval_refusal, evaluate_gate
+from warroom.core.gates import (
+    CriterionResult,
+    approval_refusal,
+    evaluate_gate,
+    unfilled_sections,
+)
 from warroom.core.models import (
     ActionItem,
     ArtifactVersion,
@@ -176,8 +181,9 @@ class Store(TimelineEntries):
         self.incident(incident_id)
         return json.loads(self.db["incidents"].get(incident_id).get("labels") or "{}")
 
-    def _update_fields(self, incident_id: int, fields: dict[str, Any]) -> None:
-        """Write changed incident fields inside a transaction, each change in the audit log."""
+    def _update_fields(self, incident_id: int, fields: dict[str, Any], source: str = "") -> None:
+        """Write changed incident fields inside a transaction, each change in the audit log,
+        saying where it came from (`source`, e.g. "INC-1 v3") when not set by hand."""
         before = self.incident(incident_id)
         changed = {}
         for key, value in fields.items():
@@ -194,7 +200,9 @@ class Store(TimelineEntries):
         self.db["incidents"].update(incident_id, changed)
         for key, value in changed.items():
             if key != "last_phase":
-                self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}", "warroom")
+                origin = f" from {source}" if source else ""
+                self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}{origin}",
+                            "warroom")
         if "status" in changed:
             Milestones(self).on_status(incident_id, Status(changed["status"]))
 
@@ -239,10 +247,17 @@ class Store(TimelineEntries):
         reviewer: str,
         criteria_ticked: Iterable[int] = (),
         comment: str = "",
+        overrides: Mapping[int, str] | None = None,
     ) -> Transition:
-        """Record a gate decision on a phase in review (submitting it first if needed)."""
+        """Record a gate decision on a phase in review (submitting it first if needed).
+
+        `overrides` are the reviewer's written reasons for passing criteria whose
+        automatic check failed; approval refuses a failed check ticked without one,
+        and any section still holding the template, whatever is ticked.
+        """
         now = self.clock.now()
-        ticked = tuple(criteria_ticked)
+        reasons = {n: r.strip() for n, r in (overrides or {}).items() if r and r.strip()}
+        ticked = tuple(dict.fromkeys((*criteria_ticked, *reasons)))
         spec = self.workflow.phase(phase)
 
         def move(machine: PhaseMachine) -> Transition:
@@ -250,12 +265,14 @@ class Store(TimelineEntries):
                 first = machine.submit(phase)
                 self._record(incident_id, first, reviewer)
             transition = machine.decide(
-                phase, verdict, reviewer=reviewer, at=now, criteria_ticked=ticked, comment=comment
+                phase, verdict, reviewer=reviewer, at=now, criteria_ticked=ticked,
+                comment=comment, overrides=reasons,
             )
             if verdict is Verdict.APPROVE:
                 text = self.artifact_text(incident_id, phase)
                 results = self.gate_results(incident_id, phase, text)
-                refusal = approval_refusal(spec, results, ticked)
+                unfilled = unfilled_sections(self.workflow.template(phase), text)
+                refusal = approval_refusal(spec, results, ticked, reasons, unfilled)
                 if refusal:
                     raise TransitionError(refusal)
                 Milestones(self).on_phase_passed(
@@ -263,7 +280,8 @@ class Store(TimelineEntries):
                 )
                 status = self.incident(incident_id).status
                 self._update_fields(
-                    incident_id, rules.fields_from_approved(spec.artifact.code, text, status)
+                    incident_id, rules.fields_from_approved(spec.artifact.code, text, status),
+                    f"{spec.artifact.code} approved",
                 )
             return transition
 
@@ -275,6 +293,13 @@ class Store(TimelineEntries):
             transition = machine.complete(phase)
             code = self.workflow.phase(phase).artifact.code
             text = self.artifact_text(incident_id, phase)
+            unfilled = unfilled_sections(self.workflow.template(phase), text)
+            if unfilled:
+                raise TransitionError(
+                    f"cannot complete {code}: {', '.join(unfilled)} still "
+                    f"{'holds' if len(unfilled) == 1 else 'hold'} the template or nothing; "
+                    "fill every section first (write “None” where there is nothing to say)"
+                )
             Milestones(self).on_phase_passed(incident_id, code, text, actor=actor)
             return transition
 
@@ -283,14 +308,20 @@ class Store(TimelineEntries):
     def gate_results(
         self, incident_id: int, phase: int, text: str | None = None
     ) -> list[CriterionResult]:
-        """A gate's criteria checked on `text` (default: the newest), knowing who the incident's
-        people are, so a name blamed in the post-mortem is caught before approval."""
+        """A gate's criteria checked on `text` (default: the newest), knowing the incident's
+        people (a name blamed in the post-mortem) and its earlier artifacts (cross-checks)."""
         spec = self.workflow.phase(phase)
         if text is None:
             text = self.artifact_text(incident_id, phase)
         checks = {c.check for c in spec.gate.criteria} if spec.gate else set()
-        wanted = checks & PEOPLE_CHECKS.keys()
-        return evaluate_gate(spec, text, post_mortem.people(self, incident_id) if wanted else ())
+        people = post_mortem.people(self, incident_id) if "blameless" in checks else ()
+        inputs = {
+            p.artifact.code: latest.body
+            for p in self.workflow.phases[: phase - 1]
+            if (latest := self.latest_artifact(incident_id, p.number)) is not None
+        }
+        return evaluate_gate(spec, text, people, inputs=inputs,
+                             vocabulary=self.workflow.vocabulary)
 
     def decisions(self, incident_id: int, phase: int | None = None) -> list[StoredDecision]:
         where, args = "incident_id = ?", [incident_id]
@@ -309,6 +340,7 @@ class Store(TimelineEntries):
                 comment=r["comment"] or "",
                 artifact_version=r["artifact_version"],
                 checks={int(k): v for k, v in json.loads(r["checks"] or "{}").items()},
+                overrides={int(k): v for k, v in json.loads(r.get("overrides") or "{}").items()},
             )
             for r in self.db["gate_decisions"].rows_where(where, args, order_by="id")
         ]
@@ -344,6 +376,8 @@ class Store(TimelineEntries):
                     "decided_at": stored_time(decision.decided_at),
                     "criteria_ticked": json.dumps(list(decision.criteria_ticked)),
                     "comment": decision.comment,
+                    "overrides": json.dumps({str(k): v for k, v in decision.overrides.items()})
+                    if decision.overrides else None,
                     "artifact_version": latest.version if latest else None,
                     "checks": json.dumps(
                         {
@@ -411,6 +445,8 @@ class Store(TimelineEntries):
             conflict = base < newest
             if latest and latest.body == body:
                 return SaveResult(latest, created=False, conflict=False)
+            if latest and machine.state(phase).passed:
+                self._refuse_blanking(phase, latest, body)
             transition = machine.edited(phase)
             state_before = transition.changes[0].before if transition else machine.state(phase)
             versions = self.db["artifact_versions"]
@@ -431,7 +467,8 @@ class Store(TimelineEntries):
             if transition:
                 self._record(incident_id, transition, actor)
             code = self.workflow.phase(phase).artifact.code
-            self._update_fields(incident_id, rules.fields_from_saved(code, body))
+            self._update_fields(incident_id, rules.fields_from_saved(code, body),
+                                f"{code} v{newest + 1}")
             if conflict:
                 self._event(
                     incident_id,
@@ -444,6 +481,41 @@ class Store(TimelineEntries):
             saved = self.latest_artifact(incident_id, phase)
         assert saved is not None
         return SaveResult(saved, created=True, conflict=conflict, transition=transition)
+
+    def changes_since_approval(self, incident_id: int, phase: int) -> str | None:
+        """The unified diff from the last approved version to the newest, for re-review of an
+        amendment; None unless the phase is amended after an approval."""
+        if self.machine(incident_id).state(phase) is not PhaseState.AMENDED:
+            return None
+        approved = [d.artifact_version for d in self.decisions(incident_id, phase)
+                    if d.verdict == Verdict.APPROVE.value and d.artifact_version]
+        latest = self.latest_artifact(incident_id, phase)
+        if not approved or latest is None:
+            return None
+        old = next((v for v in self.artifact_versions(incident_id, phase)
+                    if v.version == approved[-1]), None)
+        if old is None:
+            return None
+        return "\n".join(difflib.unified_diff(
+            old.body.splitlines(), latest.body.splitlines(),
+            f"v{old.version} (approved)", f"v{latest.version}", lineterm="", n=1))
+
+    def _refuse_blanking(self, phase: int, latest: ArtifactVersion, body: str) -> None:
+        """An amendment of a passed artifact may change a section, never empty it again."""
+        template = self.workflow.template(phase)
+
+        def bare(names: list[str]) -> set[str]:
+            return {n.split(" (", 1)[0] for n in names}
+
+        was = bare(unfilled_sections(template, latest.body))
+        blanked = [n for n in unfilled_sections(template, body) if n.split(" (", 1)[0] not in was]
+        if blanked:
+            code = self.workflow.phase(phase).artifact.code
+            raise TransitionError(
+                f"the amendment blanks {', '.join(blanked)} of {code}, filled in v{latest.version} "
+                "after it passed its gate; an amendment may change a section, not empty it "
+                "(write what changed instead)"
+            )
 
     # -- sources, roles, action items, checklist -----------------------------
 

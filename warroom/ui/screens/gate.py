@@ -89,12 +89,18 @@ class GateDialog(ModalScreen[bool]):
         results: list[CriterionResult],
         reviewer_default: str,
         decide: Callable[[GateRequest], str | None],
+        changes: str | None = None,
     ) -> None:
+        """`changes`: the diff against the approved version, when re-reviewing an amendment."""
         if spec.gate is None:
             raise ValueError(f"phase {spec.number} has no gate; use CompleteDialog")
         super().__init__()
         self.spec = spec
         self.markdown = markdown
+        if changes:
+            fence = "~~~~" if "~~~" in changes else "~~~"
+            self.markdown = (f"**Amended since approval: re-review the changes**\n\n"
+                             f"{fence}diff\n{changes}\n{fence}\n\n---\n\n{markdown}")
         self.results = results
         self.reviewer_default = reviewer_default
         self.decide = decide
@@ -110,8 +116,8 @@ class GateDialog(ModalScreen[bool]):
             yield artifact_view(self.markdown)
             with VerticalScroll(id="gate-criteria", can_focus=False):
                 yield Static(
-                    Text("Criteria: Tab to a box, Space ticks what you confirm as reviewer",
-                         style="bold"),
+                    Text("Criteria: Tab to a box, Space ticks what you confirm as reviewer "
+                         "(a failed check needs the reason in Comment)", style="bold"),
                     classes="dialog-heading",
                 )
                 for r in self.results:
@@ -124,8 +130,8 @@ class GateDialog(ModalScreen[bool]):
                 yield Static(Text("Reviewer", style="bold"), classes="field-label")
                 yield Input(self.reviewer_default, id="gate-reviewer", compact=True)
                 yield Static(Text("Comment", style="bold"), classes="field-label")
-                yield Input(placeholder="why; needed to send back", id="gate-comment",
-                            compact=True)
+                yield Input(placeholder="why; needed to send back or override a failed check",
+                            id="gate-comment", compact=True)
             yield Static("", id="dialog-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(key_label("F8", "Approve"), id="approve", variant="success",
@@ -147,11 +153,17 @@ class GateDialog(ModalScreen[bool]):
 
     def request(self, verdict: Verdict) -> GateRequest:
         """What the reviewer asked for, as typed: the core judges it."""
+        comment = self.query_one("#gate-comment", Input).value.strip()
+        ticked = self.ticked
+        # A failed check ticked is an override: the comment is its written reason.
+        overrides = {r.number: comment for r in self.results
+                     if r.passed is False and r.number in ticked} if comment else {}
         return GateRequest(
             verdict=verdict,
             reviewer=self.query_one("#gate-reviewer", Input).value.strip(),
-            ticked=self.ticked,
-            comment=self.query_one("#gate-comment", Input).value.strip(),
+            ticked=ticked,
+            comment=comment,
+            overrides=overrides if verdict is Verdict.APPROVE else {},
         )
 
     def action_decide(self, verdict: str) -> None:

@@ -49,7 +49,8 @@ class GateActions(_Base):
             self.refresh_sidebar()
             self.show_banner(PhaseState.IN_REVIEW, None)
         self.app.push_screen(
-            GateDialog(spec, text, self.gate_results(text), self.wapp.actor, self._decide),
+            GateDialog(spec, text, self.gate_results(text), self.wapp.actor, self._decide,
+                       changes=store.changes_since_approval(self.incident_id, self.phase)),
             self._after_gate,
         )
 
@@ -62,6 +63,7 @@ class GateActions(_Base):
                 reviewer=request.reviewer,
                 criteria_ticked=request.ticked,
                 comment=request.comment,
+                overrides=request.overrides,
             )
         except (TransitionError, StoreError) as exc:
             return str(exc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -52,6 +52,7 @@ class GateRequest:
     reviewer: str
     ticked: tuple[int, ...]
     comment: str
+    overrides: dict[int, str] = field(default_factory=dict)  # failed checks ticked: the reason
 
 
 class WarRoomScreen(
@@ -232,6 +233,8 @@ class WarRoomScreen(
             banner.append(f"{last.outcome}", style="bold")
             banner.append(f" — {last.reviewer}: ")
             banner.append(last.comment)
+            if spec.gate and spec.gate.send_back.effect:  # the seed's words for what comes next
+                banner.append(f"\nNext: {spec.gate.send_back.effect}.", style="italic")
             editor.show_banner(banner, "revise")
         elif state is PhaseState.IN_REVIEW:
             banner = Text(f"{spec.artifact.code} is in review: ctrl+g opens the gate.")
@@ -243,7 +246,9 @@ class WarRoomScreen(
                 banner.append(last.comment)
             editor.show_banner(banner, "review")
         elif state is PhaseState.AMENDED:
-            editor.show_banner(Text(f"{spec.artifact.code} was amended after approval."), "amended")
+            editor.show_banner(Text(
+                f"{spec.artifact.code} was amended after approval: it needs re-review "
+                "(the gate shows the changes)."), "amended")
         else:
             editor.show_banner(None)
 
