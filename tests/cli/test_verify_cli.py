@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_cli_flow import FILLED, run
+
+WARROOM = Path(sys.executable).parent / "warroom"
 
 
 @pytest.fixture
@@ -73,3 +77,28 @@ def test_an_unknown_incident_is_bad_input(env: dict[str, str]) -> None:
     result = run(env, "verify", "9", ok=False)
     assert result.returncode == 2
     assert "no incident #9" in result.stderr
+
+
+def test_verify_finds_a_changed_pinned_line(tmp_path: Path) -> None:
+    """The issue's case: a line pinned, then changed in its log: exit 3, the entry named."""
+    from warroom.store.store import Store
+
+    db = tmp_path / "pinned.db"
+    log = tmp_path / "app.log"
+    log.write_bytes(b"a\nERROR pool exhausted\nc\n")
+    with Store.open(db) as store:
+        incident = store.create_incident("x", actor="ana").id
+        store.pin_line(incident, b"ERROR pool exhausted", actor="ana", logged_at=None,
+                       received_at=store.clock.now(), source=str(log), position=2, level=None,
+                       file=str(log))
+    env = {**os.environ, "WARROOM_DB": str(db)}
+    ok = subprocess.run([str(WARROOM), "verify", "1"], env=env, capture_output=True, text=True,
+                        timeout=60)
+    assert ok.returncode == 0, ok.stdout
+    assert "pinned lines: 1 present" in ok.stdout
+    log.write_bytes(b"a\nINFO nothing to see\nc\n")
+    bad = subprocess.run([str(WARROOM), "verify", "1"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 3
+    assert "pinned lines: 1 changed" in bad.stdout
+    assert f"timeline entry #2 ({log}:2): changed" in bad.stdout

@@ -1,8 +1,9 @@
 """`warroom verify`: checks that an incident's record is what warroom wrote.
 
 Each check is a function from (store, incident id) to a CheckResult; CHECKS
-lists them in the order they run and report. To add one (re-reading pinned
-lines from their files, say), write the function and append it to CHECKS.
+lists them in the order they run and report: the audit chain, each pinned line
+read again from its file (or where rotation took it), each recorded command
+against its SHA-256. To add one, write the function and append it to CHECKS.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class CheckResult:
     name: str
     summary: str
     problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what was found for each item, problems or not
 
     @property
     def passed(self) -> bool:
@@ -113,7 +115,83 @@ def audit_chain(store: Store, incident_id: int) -> CheckResult:
     return CheckResult("audit chain", summary, tuple(problems))
 
 
-CHECKS: list[Check] = [audit_chain]
+def _pin_place(source: str, position: int | None) -> tuple[str, int | None, int | None]:
+    """(path, line, byte offset) from a pin's source: "path" with its line number, or
+    "path@offset" for a line read from a big file's end."""
+    if position is None and "@" in source:
+        path, _, offset = source.rpartition("@")
+        if offset.isdigit():
+            return path, None, int(offset)
+    return source, position, None
+
+
+def pinned_lines(store: Store, incident_id: int) -> CheckResult:
+    """Read each pinned line again from its file, or from where rotation took it (.1, .gz)."""
+    import hashlib
+
+    from warroom.timeline.reread import Found, Pinned, find
+
+    commands = {s.spec for s in store.log_sources(incident_id) if s.kind == "cmd"}
+    rows = store.db.execute(
+        "select id, text, source, position, sha256, file_inode from timeline_events "
+        "where incident_id = ? and kind = 'pin' and removed = 0 order by id", [incident_id]
+    ).fetchall()
+    counts: dict[str, int] = {}
+    notes: list[str] = []
+    problems: list[str] = []
+    for row_id, text, source, position, sha256, inode in rows:
+        if not source or source in commands or source.split("@")[0] in commands:
+            counts["from a command, not checked"] = counts.get(
+                "from a command, not checked", 0) + 1
+            continue
+        path, line, offset = _pin_place(source, position)
+        digest = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        outcome = find(Pinned(path, line, offset, digest, inode))
+        where = f"{path}:{line}" if line is not None else source
+        note = f"timeline entry #{row_id} ({where}): {outcome.found.value}"
+        if outcome.found is Found.ROTATED:
+            note += f", in {outcome.where}"
+        elif outcome.found is Found.CHANGED:
+            note += f": the line there differs from the one pinned ({outcome.where})"
+        elif outcome.found is Found.GONE:
+            note += ": neither the file nor a rotated sibling holds it"
+        notes.append(note)
+        if outcome.found in (Found.CHANGED, Found.GONE):
+            problems.append(note)
+        counts[outcome.found.value] = counts.get(outcome.found.value, 0) + 1
+    if not rows:
+        summary = "none pinned"
+    else:
+        order = [f.value for f in Found] + ["from a command, not checked"]
+        summary = ", ".join(f"{counts[k]} {k}" for k in order if counts.get(k))
+    return CheckResult("pinned lines", summary, tuple(problems), tuple(notes))
+
+
+def recorded_commands(store: Store, incident_id: int) -> CheckResult:
+    """Each recorded command's SHA-256 against its content as stored now."""
+    import json
+
+    rows = store.db.execute(
+        "select id, text, exit_status, action, sha256 from timeline_events "
+        "where incident_id = ? and kind = 'action' order by id", [incident_id]
+    ).fetchall()
+    problems = []
+    for row_id, text, status, action, sha256 in rows:
+        try:
+            detail = json.loads(action) if action else None
+        except ValueError:
+            detail = action
+        if sha256 != chain.action_sha256(text, status, detail):
+            problems.append(f"timeline entry #{row_id} (command {text[:60]!r}): its content "
+                            "does not match the SHA-256 recorded with it")
+    if not rows:
+        return CheckResult("recorded commands", "none recorded")
+    summary = (f"{len(rows) - len(problems)} of {len(rows)} match their SHA-256"
+               if problems else f"{len(rows)} match their SHA-256")
+    return CheckResult("recorded commands", summary, tuple(problems))
+
+
+CHECKS: list[Check] = [audit_chain, pinned_lines, recorded_commands]
 
 
 def verify(store: Store, incident_id: int) -> Report:
