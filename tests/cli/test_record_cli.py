@@ -126,3 +126,17 @@ def test_on_a_terminal_the_command_sees_one_and_ctrl_c_goes_to_it(env: dict[str,
     [action] = actions(env)
     assert action.exit_status == 130
     assert "tty True True True" in action.action.stdout.text
+
+
+def test_export_takes_a_display_zone_and_refuses_an_unknown_one(env: dict[str, str],
+                                                                 tmp_path: Path) -> None:
+    warroom(env, "new", "Checkout 5xx", "--detected-at", "2026-01-15T10:00:00Z")
+    shown = warroom(env, "export", "1", "--tz", "America/New_York")
+    assert shown.returncode == 0
+    assert "- **Detected:** 2026-01-15T05:00:00-05:00" in shown.stdout
+    assert "- **Times are in:** America/New_York" in shown.stdout
+    out = tmp_path / "pm.md"
+    bad = warroom(env, "export", "1", "--tz", "Mars/Olympus", "-o", str(out))
+    assert bad.returncode == 2
+    assert "unknown time zone 'Mars/Olympus'" in bad.stderr
+    assert not out.exists()

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from warroom.cli.common import Subparsers, UsageError, actor, incident_id
+from warroom.cli.common import Subparsers, UsageError, actor, incident_id, with_display_tz
 from warroom.store.store import Store
 from warroom.timeline.sanitize import json_safe, sanitize
 
@@ -34,6 +34,11 @@ def add_parsers(sub: Subparsers) -> None:
         metavar="REGEX",
         help="also redact what REGEX matches (its first group, if it has one); repeatable",
     )
+    p.add_argument(
+        "--tz", metavar="ZONE",
+        help="show the document's times in this zone, which it states (default: the config's "
+        "display_tz, UTC); a JSON bundle keeps its UTC times",
+    )
 
     p = sub.add_parser("import", help="load a JSON bundle from export; prints the new incident id")
     p.set_defaults(run=cmd_import)
@@ -45,6 +50,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     from warroom.export.files import touch_private, write_private
     from warroom.export.postmortem import export_postmortem, record_document_path
     from warroom.export.redact import compile_patterns, describe
+    from warroom.timeline.zones import get_zone
 
     store.incident(args.id)
     suffix = args.output.suffix.lower() if args.output else ""
@@ -53,6 +59,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         patterns = compile_patterns([*args.settings.export.redact_patterns, *args.redact_pattern])
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    display = get_zone(with_display_tz(args.settings, args.tz).display_tz)  # checked first
     if args.output is not None:
         try:  # before INC-6 names the file: a path that cannot be written is never recorded
             touch_private(args.output)
@@ -69,7 +76,8 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         document = json_safe(json.dumps(bundle, indent=2, ensure_ascii=False)) + "\n"
     else:
         document, counts = export_postmortem(
-            store, args.id, fmt=fmt, redact_secrets=not args.no_redact, extra_patterns=patterns
+            store, args.id, fmt=fmt, redact_secrets=not args.no_redact, extra_patterns=patterns,
+            display=display,
         )
     if args.output is None:
         sys.stdout.write(document)

@@ -7,8 +7,8 @@ agree on what "time to mitigate" means.
 
 from __future__ import annotations
 
-from warroom.clock import iso
 from warroom.core.milestones import MilestoneKind, compact, metrics, order_problems
+from warroom.export.when import when
 from warroom.store.milestones import Milestones
 from warroom.store.store import Store
 
@@ -29,7 +29,7 @@ def metadata_lines(store: Store, incident_id: int) -> list[str]:
         lines.append("- **Duration:** unknown (no resolved milestone)")
     if milestones:
         lines.append("- **Milestones:**")
-        lines += [f"  - {m.kind}: {iso(m.at)} ({m.provenance()})" for m in milestones]
+        lines += [f"  - {m.kind}: {when(m.at)} ({m.provenance()})" for m in milestones]
     known = metrics(milestones).known()
     if known:
         lines.append("- **Metrics:**")
@@ -40,5 +40,5 @@ def metadata_lines(store: Store, incident_id: int) -> list[str]:
     proposed = Milestones(store).proposals(incident_id)
     if proposed:
         lines.append("- **Proposed, not confirmed** (from the artifacts' own times):")
-        lines += [f"  - {p.kind}: {iso(p.at)} ({p.source})" for p in proposed]
+        lines += [f"  - {p.kind}: {when(p.at)} ({p.source})" for p in proposed]
     return lines

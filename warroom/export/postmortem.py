@@ -13,8 +13,8 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, tzinfo
 
-from warroom.clock import iso
 from warroom.core.commands import duration_text, status_text, took
 from warroom.core.markdown import clean_text, get_section, replace_section
 from warroom.core.milestones import clock_skew, describe_skew
@@ -31,8 +31,10 @@ from warroom.export.html import markdown_to_html
 from warroom.export.inert import inert_markdown
 from warroom.export.metadata import metadata_lines
 from warroom.export.redact import Rule, redact
+from warroom.export.when import in_zone, when, zone
 from warroom.store.store import Store
 from warroom.timeline.sanitize import strip_controls
+from warroom.timeline.zones import zone_name
 
 FORMATS = ("markdown", "html")
 
@@ -99,7 +101,7 @@ def _flag(
         approved = approval.artifact_version if approval else None
         if approval is None:
             return f"**Draft, not approved:** v{latest.version} ({view.state.label}).", None
-        who = f"by {approval.reviewer} at {iso(approval.decided_at)}"
+        who = f"by {approval.reviewer} at {when(approval.decided_at)}"
         if approved is None or approved >= latest.version:
             return f"**Approved:** v{latest.version}, {who}{state}.", None
         return (
@@ -127,7 +129,7 @@ def _artifact(store: Store, incident_id: int, view: PhaseView, decisions: list[S
         return [*lines, f"_Not written ({view.state.label})._"]
     latest = versions[-1]
     flag, older = _flag(spec, view, versions, _approving(decisions, view.number))
-    lines += [f"> {flag} Saved {iso(latest.saved_at)} by {latest.author}; "
+    lines += [f"> {flag} Saved {when(latest.saved_at)} by {latest.author}; "
               f"{len(versions)} version{'s' if len(versions) != 1 else ''} kept."]
     conflicts = [f"v{v.version}" for v in versions if v.conflict]
     if conflicts:
@@ -170,18 +172,18 @@ def _timeline(store: Store, incident_id: int) -> list[str]:
             where = event.source or "unknown source"
             where += f":{event.position}" if event.position else ""
             level = f" [{event.level}]" if event.level else ""
-            head = (f"- {iso(event.occurred_at)}{level} — from {_code_span(where)}, "
+            head = (f"- {when(event.occurred_at)}{level} — from {_code_span(where)}, "
                     f"pinned by {event.author}")
             skew = clock_skew(event)
             if skew is not None:
-                head += f" (read at {iso(event.recorded_at)}: {describe_skew(skew)})"
+                head += f" (read at {when(event.recorded_at)}: {describe_skew(skew)})"
             body = [_code_span(text)] if "\n" not in text else _fence(text)
             lines += [head, "", *_indent(body), ""]
         elif event.kind is EventKind.ACTION:
             lines += _action(event)
         else:
             first, *rest = text.splitlines() or [""]
-            lines += [f"- {iso(event.occurred_at)} — {first} (note by {event.author})",
+            lines += [f"- {when(event.occurred_at)} — {first} (note by {event.author})",
                       *_indent(rest)]
     return lines
 
@@ -195,7 +197,7 @@ def _action(event: TimelineEvent) -> list[str]:
     where = f" on {detail.host} in {_code_span(detail.cwd)}" if detail else ""
     duration = took(event)
     after = f" after {duration_text(duration.total_seconds())}" if duration is not None else ""
-    lines = [f"- {iso(event.occurred_at)} — ran {_code_span(' '.join(event.text.split()))} "
+    lines = [f"- {when(event.occurred_at)} — ran {_code_span(' '.join(event.text.split()))} "
              f"— **{status_text(event.exit_status)}**{after}{where}, by {event.author}", ""]
     for name, stream in (("output", detail.stdout if detail else None),
                          ("errors", detail.stderr if detail else None)):
@@ -219,7 +221,8 @@ def _decisions(store: Store, decisions: list[StoredDecision]) -> list[str]:
         spec = store.workflow.phase(d.phase)
         version = f" v{d.artifact_version}" if d.artifact_version else ""
         lines.append(
-            f"- {iso(d.decided_at)} — {spec.artifact.code}{version} **{d.outcome}** by {d.reviewer}"
+            f"- {when(d.decided_at)} — {spec.artifact.code}{version} **{d.outcome}** "
+            f"by {d.reviewer}"
         )
         for n, criterion in enumerate(spec.gate.criteria if spec.gate else (), start=1):
             auto = {True: "passed", False: "failed", None: "reviewer's call"}[d.checks.get(n)]
@@ -253,13 +256,19 @@ def _audit(store: Store, incident_id: int) -> list[str]:
     lines = ["", "## Audit log", ""]
     for event in store.events(incident_id, include_removed=True):
         if event.kind is EventKind.SYSTEM:
-            lines.append(f"- {iso(event.occurred_at)} — {' '.join(event.text.split())} "
+            lines.append(f"- {when(event.occurred_at)} — {' '.join(event.text.split())} "
                          f"({event.author})")
     return lines
 
 
-def render_postmortem(store: Store, incident_id: int) -> str:
-    """The whole incident as one Markdown document (not redacted: see export_postmortem)."""
+def render_postmortem(store: Store, incident_id: int, display: tzinfo = UTC) -> str:
+    """The whole incident as one Markdown document (not redacted: see export_postmortem),
+    its times in the display zone, which it states."""
+    with in_zone(display):
+        return _render(store, incident_id)
+
+
+def _render(store: Store, incident_id: int) -> str:
     incident = store.incident(incident_id)
     phases = store.phases(incident_id)
     decisions = store.decisions(incident_id)
@@ -268,9 +277,10 @@ def render_postmortem(store: Store, incident_id: int) -> str:
              "", "## Overview", "",
              f"- **Severity:** {severity}",
              f"- **Status:** {incident.status.value}",
-             f"- **Detected:** {iso(incident.detected_at)}",
+             f"- **Detected:** {when(incident.detected_at)}",
              *metadata_lines(store, incident_id),
-             f"- **Exported:** {iso(store.clock.now())} (incident {incident.uid})"]
+             f"- **Exported:** {when(store.clock.now())} (incident {incident.uid})",
+             f"- **Times are in:** {zone_name(zone())}"]
     roles = store.roles(incident_id)
     if roles:
         lines.append("- **Roles:** " + ", ".join(f"{r.role}: {r.person}" for r in roles))
@@ -286,11 +296,11 @@ def render_postmortem(store: Store, incident_id: int) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_html(store: Store, incident_id: int) -> str:
+def render_html(store: Store, incident_id: int, display: tzinfo = UTC) -> str:
     """The document as a standalone HTML page (not redacted: see export_postmortem)."""
     incident = store.incident(incident_id)
     return markdown_to_html(
-        render_postmortem(store, incident_id), title=f"Post-mortem: {incident.title}"
+        render_postmortem(store, incident_id, display), title=f"Post-mortem: {incident.title}"
     )
 
 
@@ -301,6 +311,7 @@ def export_postmortem(
     fmt: str = "markdown",
     redact_secrets: bool = True,
     extra_patterns: Iterable[str | Rule] = (),
+    display: tzinfo = UTC,
 ) -> tuple[str, Counter[str]]:
     """The document as it leaves the machine: inert, redacted (by default), Markdown or HTML.
 
@@ -312,7 +323,7 @@ def export_postmortem(
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     incident = store.incident(incident_id)
-    document = strip_controls(render_postmortem(store, incident_id))
+    document = strip_controls(render_postmortem(store, incident_id, display))
     counts: Counter[str] = Counter()
     if redact_secrets:
         document, counts = redact(document, extra_patterns)

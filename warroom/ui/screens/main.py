@@ -389,12 +389,14 @@ class WarRoomScreen(
         from warroom.export.files import write_private
         from warroom.export.postmortem import export_postmortem
         from warroom.export.redact import compile_patterns, describe
+        from warroom.timeline.zones import get_zone
 
         path = Path.cwd() / f"incident-{self.incident_id}-postmortem.md"
         try:
             patterns = compile_patterns(self.wapp.settings.export.redact_patterns)
             document, counts = export_postmortem(
-                self.wapp.store, self.incident_id, extra_patterns=patterns
+                self.wapp.store, self.incident_id, extra_patterns=patterns,
+                display=get_zone(self.wapp.settings.display_tz),
             )
             write_private(path, document)
         except ValueError as exc:  # a redact pattern in the config file that is not a regex
