@@ -70,3 +70,44 @@ async def test_commands_show_their_status_and_go_into_steps_taken(store: Store) 
     ]
     assert [s.result for s in steps] == ["exit 3 (failed) after 2.0s", "exit 0 (ok) after 2.0s"]
     assert "unrelated" not in body
+
+
+async def test_a_command_run_from_the_war_room_is_confirmed_shown_and_recorded(
+    store: Store,
+) -> None:
+    from textual.widgets import Log
+
+    from warroom.core.models import EventKind
+    from warroom.ui.screens.run_command import CommandOutput, ConfirmRun
+
+    incident = store.create_incident("Checkout 5xx", actor="ana").id
+    app = WarroomApp(store, actor="ana", clock=store.clock, incident_id=incident,
+                     watch=False, autosave_delay=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        for key in "printf 'ok\\033]0;pwned\\007\\n'; exit 3":
+            await pilot.press(key if key != " " else "space")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmRun)
+        assert app.screen.argv[:2] == ["sh", "-c"]
+        await pilot.press("y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CommandOutput)
+        for _ in range(200):
+            if screen.finished is not None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        shown = "\n".join(screen.query_one(Log).lines)
+        assert "ok" in shown
+        assert "\x1b" not in shown  # untrusted output reaches the screen sanitised
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandOutput)
+    [action] = [e for e in store.events(incident) if e.kind is EventKind.ACTION]
+    assert action.exit_status == 3
+    assert action.action.how == "war room"
+    assert action.action.stdout.text == "ok\x1b]0;pwned\x07\n"  # the record keeps it whole

@@ -262,7 +262,9 @@ def run_on_terminal(argv: Sequence[str], clock: Clock, *, fd_in: int = 0, fd_out
 
 def run_with_pipes(argv: Sequence[str], clock: Clock, *, stdout: Sink | None = None,
                    stderr: Sink | None = None, stdin: int | None = None,
-                   forward_signals: bool = True) -> Finished:
+                   forward_signals: bool = True,
+                   on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+                   ) -> Finished:
     """Run with our stdin (or `stdin`), its output through pipes copied to the sinks as it comes.
 
     Ctrl+c on a terminal reaches the command directly (it is in our process
@@ -279,6 +281,8 @@ def run_with_pipes(argv: Sequence[str], clock: Clock, *, stdout: Sink | None = N
         return _not_started(argv, exc, clock)
     assert proc.stdout is not None
     assert proc.stderr is not None
+    if on_start is not None:
+        on_start(proc)
     finished = Finished(argv, 0, started, started)
     outputs = {proc.stdout.fileno(): (finished.stdout, stdout or _to_fd(1)),
                proc.stderr.fileno(): (finished.stderr, stderr or _to_fd(2))}

@@ -78,6 +78,7 @@ class WarRoomScreen(
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
         Binding("alt+m", "milestone", "Milestone", id="milestone", priority=True, show=False),
         Binding("ctrl+l", "add_source", "Add log", id="add_source", priority=True),
+        Binding("f8", "run_command", "Run", id="run_command", priority=True, show=False),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
         # f9, not ctrl+b: ctrl+b is tmux's prefix key, and responders run inside tmux.
         Binding("f9", "focus_sidebar", "Phases", id="focus_sidebar", priority=True),
@@ -435,6 +436,10 @@ class WarRoomScreen(
             "Incident timeline",
             "Pins, notes, system events; insert into INC-1 or INC-4",
             self.action_events,
+        )
+        yield SystemCommand(
+            "Run a command", "Confirmed, its output shown, recorded with its status (f8)",
+            self.action_run_command,
         )
         yield SystemCommand(
             "Add log source", "Follow a file, a glob or a command", self.action_add_source

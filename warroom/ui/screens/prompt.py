@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from warroom.ui.inert import InertInput
@@ -28,6 +29,7 @@ class PromptDialog(ModalScreen[str | None]):
         placeholder: str = "",
         hint: str = "Enter accepts · Esc cancels",
         validate: Callable[[str], str | None] | None = None,
+        history: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.prompt_title = title
@@ -35,11 +37,14 @@ class PromptDialog(ModalScreen[str | None]):
         self.placeholder = placeholder
         self.hint = hint
         self.validate = validate
+        self.history = history or []  # offered as you type (→ takes the suggestion)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="prompt-dialog") as dialog:
             dialog.border_title = self.prompt_title
-            yield InertInput(self.value, placeholder=self.placeholder, id="prompt-text")
+            suggester = SuggestFromList(self.history) if self.history else None
+            yield InertInput(self.value, placeholder=self.placeholder, id="prompt-text",
+                             suggester=suggester)
             yield Static("", id="prompt-error", classes="dialog-error")
             yield Static(Text(self.hint), classes="dialog-hint")
 

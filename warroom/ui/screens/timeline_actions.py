@@ -159,6 +159,39 @@ class TimelineActions(_Base):
                 return
         self.notify(done, timeout=3)
 
+    def action_run_command(self) -> None:
+        """A command typed here runs like `warroom run`: confirmed first, its output shown as
+        it comes, then recorded with its status. Earlier commands are offered as you type."""
+        from warroom.ui.screens.run_command import CommandOutput, ConfirmRun, command_argv
+
+        past = [e.text for e in reversed(self.wapp.store.events(self.incident_id))
+                if e.kind is EventKind.ACTION]
+
+        def check(line: str) -> str | None:
+            try:
+                command_argv(line)
+            except ValueError as exc:
+                return f"Cannot read that line: {exc}"
+            return None
+
+        def confirmed(argv: list[str], run: bool | None) -> None:
+            if run:
+                self.app.push_screen(CommandOutput(argv, self.incident_id))
+
+        def typed(line: str | None) -> None:
+            if line:
+                argv = command_argv(line)
+                self.app.push_screen(ConfirmRun(argv, self.incident_id),
+                                     lambda run: confirmed(argv, run))
+
+        self.app.push_screen(
+            PromptDialog("Run a command (recorded into the incident)", validate=check,
+                         placeholder="kubectl rollout status deploy/checkout",
+                         hint="Enter to confirm · → takes an earlier command · Esc cancels",
+                         history=list(dict.fromkeys(past))),
+            typed,
+        )
+
     def action_toggle_timeline(self) -> None:
         """Hidden → shown and focused; shown → focused; focused → hidden (back to the editor)."""
         timeline = self.query_one("#timeline")
