@@ -124,3 +124,21 @@ def test_the_hook_records_directly_and_never_breaks_the_shell(tmp_path: Path) ->
     failed = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert failed.returncode == 1
     assert "this command was not recorded" in failed.stderr
+
+
+def test_the_hook_loads_neither_the_cli_nor_textual_nor_pydantic(tmp_path: Path) -> None:
+    """What the shell waits for stays small: the standard library and the chain's hashing."""
+    import warroom
+
+    hook = Path(warroom.__file__).resolve().parent / "hook.py"
+    db = tmp_path / "h.db"
+    with Store.open(db) as store:
+        store.create_incident("x", actor="ana")
+    argv = [sys.executable, "-I", "-S", "-X", "importtime", str(hook), "-", str(db), "1",
+            "ana", "h", "0", "1.0", "2.0", "/", "ls"]
+    trace = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True).stderr
+    out = [line.rsplit("|", 1)[-1].strip() for line in trace.splitlines() if "|" in line]
+    assert "warroom.store.hashing" in out
+    for heavy in ("textual", "pydantic", "sqlite_utils", "warroom.cli", "warroom.store.store",
+                  "typing", "dataclasses"):
+        assert heavy not in out, heavy
