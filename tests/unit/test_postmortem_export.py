@@ -50,9 +50,13 @@ def _flag(document: str, code: str) -> str:
 def test_each_artifact_says_what_is_shown(store: Store, incident: int) -> None:
     doc = render_postmortem(store, incident)
     assert _flag(doc, "INC-1").startswith(
-        "> **Amended after approval: v2 shown, approved v1** (by rita at 2026-11-27T14:02:00Z)"
+        "> **Amended after approval, needs re-review: v2 shown, approved v1** "
+        "(by rita at 2026-11-27T14:02:00Z)"
     )
     assert _flag(doc, "INC-2").startswith("> **Approved:** v3, by rita at ")
+    # INC-2 passed on the INC-1 that was approved, which has changed since.
+    assert ("> **An input changed:** INC-1 amended after approval (needs re-review); this "
+            "phase passed on the earlier version.") in _section(doc, "INC-2")
     conflict = "Saved in conflict (on top of an older version, both kept): v3."
     assert conflict in _section(doc, "INC-2")
     assert _flag(doc, "INC-3").startswith("> **Completed:** v1.")
@@ -76,8 +80,8 @@ def test_reapproval_and_send_back_after_approval(store: Store, incident: int) ->
     store.save_artifact(incident, 1, filled("INC-1") + "\nThird.\n", actor="ana")
     store.decide(incident, 1, Verdict.SEND_BACK, reviewer="rita", comment="Too vague")
     assert _flag(render_postmortem(store, incident), "INC-1").startswith(
-        "> **Amended after approval: v3 shown, approved v2** (by rita at 2026-11-27T14:06:00Z; "
-        "now revise)."
+        "> **Amended after approval, needs re-review: v3 shown, approved v2** "
+        "(by rita at 2026-11-27T14:06:00Z; now revise)."
     )
 
 

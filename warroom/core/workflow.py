@@ -53,6 +53,17 @@ class PersonaRef(_Strict):
     role: Literal["adopt", "secondary", "panel", "prompt"]
     path: str = Field(min_length=1)
 
+    @property
+    def label(self) -> str:
+        """The seed's words for the role: "Adopt persona", "Invoke panel", ..."""
+        return _PERSONA_LABELS[self.role]
+
+
+_PERSONA_LABELS = {
+    "adopt": "Adopt persona", "secondary": "Secondary persona",
+    "panel": "Invoke panel", "prompt": "Invoke prompt",
+}
+
 
 class Criterion(_Strict):
     """One approval criterion; `check` names an automatic check, if the program can judge it."""

@@ -105,7 +105,8 @@ def _flag(
         if approved is None or approved >= latest.version:
             return f"**Approved:** v{latest.version}, {who}{state}.", None
         return (
-            f"**Amended after approval: v{latest.version} shown, approved v{approved}** "
+            f"**Amended after approval, needs re-review: v{latest.version} shown, "
+            f"approved v{approved}** "
             f"({who}{state}).",
             by_number.get(approved),
         )
@@ -120,7 +121,8 @@ def _flag(
     return f"**Draft, not completed:** v{latest.version} ({view.state.label}).", None
 
 
-def _artifact(store: Store, incident_id: int, view: PhaseView, decisions: list[StoredDecision]):
+def _artifact(store: Store, incident_id: int, view: PhaseView, decisions: list[StoredDecision],
+              amended: tuple[str, ...] = ()):
     """One artifact's section: flag line, history notes, its text, changes since approval."""
     spec = store.workflow.phase(view.number)
     lines = ["", f"## {spec.artifact.label}", ""]
@@ -131,6 +133,9 @@ def _artifact(store: Store, incident_id: int, view: PhaseView, decisions: list[S
     flag, older = _flag(spec, view, versions, _approving(decisions, view.number))
     lines += [f"> {flag} Saved {when(latest.saved_at)} by {latest.author}; "
               f"{len(versions)} version{'s' if len(versions) != 1 else ''} kept."]
+    if amended and view.state.passed:
+        lines += [">", f"> **An input changed:** {', '.join(amended)} amended after approval "
+                  "(needs re-review); this phase passed on the earlier version."]
     conflicts = [f"v{v.version}" for v in versions if v.conflict]
     if conflicts:
         lines += [">", f"> Saved in conflict (on top of an older version, both kept): "
@@ -288,7 +293,9 @@ def _render(store: Store, incident_id: int) -> str:
     for view in phases:
         lines.append(f"- Phase {view.number} {view.name} ({view.code}): {view.state.label}")
     for view in phases:
-        lines += _artifact(store, incident_id, view, decisions)
+        amended = tuple(p.code for p in phases
+                        if p.number < view.number and p.state is PhaseState.AMENDED and p.gated)
+        lines += _artifact(store, incident_id, view, decisions, amended)
     lines += _timeline(store, incident_id)
     lines += _decisions(store, decisions)
     lines += _action_items(store, incident_id)

@@ -217,10 +217,9 @@ class Milestones:
 
     def live(self, incident_id: int) -> bool:
         """Whether a decision made now is made during the incident, so its time may stand
-        for a milestone: declared soon after detection, and detected within LIVE_WINDOW."""
+        for a milestone: detected within LIVE_WINDOW (a write-up years later is not)."""
         incident = self.store.incident(incident_id)
-        now = self.store.clock.now()
-        return declared_soon(incident) and now - incident.detected_at <= LIVE_WINDOW
+        return self.store.clock.now() - incident.detected_at <= LIVE_WINDOW
 
     def proposals(self, incident_id: int) -> list[Proposal]:
         """Milestones nobody set that the artifacts' own times state (INC-1 and INC-4

@@ -259,10 +259,11 @@ class WarRoomScreen(
         personas = []
         for ref in spec.personas:
             path = personas_dir / ref.path
+            head = f"*{ref.label}:*\n\n"  # the seed's words: adopt, secondary, invoke
             try:
-                personas.append((ref.role, path.read_text(encoding="utf-8")))
+                personas.append((ref.role, head + path.read_text(encoding="utf-8")))
             except OSError:
-                personas.append((ref.role, f"_Persona guide {ref.path} is missing._"))
+                personas.append((ref.role, f"{head}_Persona guide {ref.path} is missing._"))
         content = GuideContent(
             title=f"Phase {spec.number}: {spec.name}  {spec.artifact.label}",
             gated=spec.gated,

@@ -48,13 +48,29 @@ class NewIncidentDialog(ModalScreen[int | None]):
             )
             yield Label("Detected at (ISO-8601; UTC unless a zone is given)")
             yield Input(iso(self.wapp.clock.now()), id="new-detected")
+            yield Static(self._prerequisites(), id="new-prerequisites", classes="dialog-hint")
             yield Static("", id="new-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Declare", variant="primary", id="declare")
                 yield Button("Cancel", id="cancel")
 
+    def _prerequisites(self) -> Text:
+        """The workflow's prerequisites (the seed's words), a checklist to glance at."""
+        text = Text("Before you start:", style="bold")
+        for item in self.wapp.store.workflow.prerequisites:
+            text.append(f"\n☐ {item}")
+        return text
+
     def on_mount(self) -> None:
         self.query_one("#new-error").display = False
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The prerequisites only where they leave the form and its buttons on screen."""
+        self.query_one("#new-prerequisites").display = self.app.size.height >= 30
         self.query_one("#new-title", Input).focus()
 
     def show_error(self, text: str, focus: str) -> None:
