@@ -116,8 +116,8 @@ class GateDialog(ModalScreen[bool]):
             yield artifact_view(self.markdown)
             with VerticalScroll(id="gate-criteria", can_focus=False):
                 yield Static(
-                    Text("Criteria: Tab to a box, Space ticks what you confirm as reviewer "
-                         "(a failed check needs the reason in Comment)", style="bold"),
+                    Text("Criteria: Tab, Space ticks (a failed check also needs a Comment)",
+                         style="bold"),
                     classes="dialog-heading",
                 )
                 for r in self.results:
