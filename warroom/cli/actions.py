@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warroom.cli.common import Subparsers
 from warroom.clock import iso
-from warroom.store.actions import ListedAction, list_actions, sync_latest
-from warroom.store.store import Store
 from warroom.timeline.sanitize import json_safe, sanitize
+
+if TYPE_CHECKING:  # imported where used: every command loads this module (see cli.main)
+    from warroom.store.actions import ListedAction
+    from warroom.store.store import Store
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -54,6 +56,8 @@ def _cut(text: str, width: int) -> str:
 
 def cmd_actions(store: Store, args: argparse.Namespace) -> int:
     """Most urgent first: priority, then due date; `--open` hides done and dropped items."""
+    from warroom.store.actions import list_actions
+
     entries = list_actions(store, open_only=args.open, owner=args.owner)
     rows = [_row(e, store.clock.now().date().isoformat()) for e in entries]
     if args.json:
@@ -80,6 +84,8 @@ def sync_saved(store: Store, incident_id: int, code: str, actor: str) -> None:
     """After `warroom artifact ID INC-6 --from/--edit`: read the hand edit into the rows."""
     if code != "INC-6":
         return
+    from warroom.store.actions import sync_latest
+
     edit = sync_latest(store, incident_id, actor=actor)
     if not edit.empty:
         print(f"action items: {len(edit.changes)} changed, {len(edit.added)} added, "

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warroom.cli.actions import sync_saved
 from warroom.cli.common import (
@@ -21,9 +22,10 @@ from warroom.cli.common import (
     read_source,
 )
 from warroom.clock import iso
-from warroom.core.state import Verdict
-from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize, strip_controls
+
+if TYPE_CHECKING:
+    from warroom.store.store import Store
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -132,6 +134,8 @@ def cmd_artifact(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_gate(store: Store, args: argparse.Namespace) -> int:
+    from warroom.core.state import Verdict
+
     phase = phase_number(store, args.phase)
     verdict = Verdict.APPROVE if args.approve else Verdict.SEND_BACK
     transition = store.decide(

@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warroom.cli.common import Subparsers, UsageError, actor, incident_id, with_display_tz
-from warroom.store.store import Store
 from warroom.timeline.sanitize import json_safe, sanitize
+
+if TYPE_CHECKING:
+    from warroom.store.store import Store
 
 
 def add_parsers(sub: Subparsers) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from warroom.cli.common import (
     Subparsers,
@@ -20,15 +21,12 @@ from warroom.cli.common import (
     when,
 )
 from warroom.clock import iso
-from warroom.core.milestones import as_json as milestones_json
-from warroom.core.milestones import clock_skew, describe_skew, summary_lines
-from warroom.core.models import EventKind, LogSource
-from warroom.store.db import UnreadableRow
-from warroom.store.milestones import Milestones
-from warroom.store.search import SearchHit, search_incidents
-from warroom.store.search_syntax import parse_bound, parse_search, query_terms
-from warroom.store.store import Store
 from warroom.timeline.sanitize import json_safe, sanitize
+
+if TYPE_CHECKING:  # the rest is imported by the command that uses it: a note loads no search
+    from warroom.core.models import LogSource
+    from warroom.store.search import SearchHit
+    from warroom.store.store import Store
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -185,6 +183,9 @@ def _summary(store: Store, incident_id: int) -> dict:
 
 def _search(store: Store, args: argparse.Namespace) -> tuple[list[SearchHit], bool]:
     """The incidents `list` shows: flags and the query's own filter tokens add up."""
+    from warroom.store.search import search_incidents
+    from warroom.store.search_syntax import parse_bound, parse_search, query_terms
+
     now = store.clock.now()
     request = parse_search(" ".join(args.query), now=now)
     if request.problems:
@@ -211,6 +212,8 @@ def _search(store: Store, args: argparse.Namespace) -> tuple[list[SearchHit], bo
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
     hits, searched = _search(store, args)
     narrowed = args.query or args.severity or args.status or args.since or args.until
+    from warroom.store.db import UnreadableRow
+
     unreadable = [u for u in store.listing() if isinstance(u, UnreadableRow)]
     rows: list[tuple[SearchHit | None, dict]] = []
     for hit in hits:
@@ -250,6 +253,10 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_status(store: Store, args: argparse.Namespace) -> int:
+    from warroom.core.milestones import as_json as milestones_json
+    from warroom.core.milestones import summary_lines
+    from warroom.store.milestones import Milestones
+
     data = _summary(store, args.id)
     data["phases"] = [
         {
@@ -325,6 +332,9 @@ def source_lines(sources: list[LogSource], incident_id: int) -> list[str]:
 
 
 def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
+    from warroom.core.milestones import clock_skew, describe_skew, summary_lines
+    from warroom.store.milestones import Milestones
+
     book, kind = Milestones(store), args.kind
     action = "set"
     if args.clear:
@@ -340,6 +350,8 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
     else:
         book.set_at(args.id, kind, args.at or store.clock.now(), actor=actor(args.settings))
     if args.json:
+        from warroom.core.milestones import as_json as milestones_json
+
         milestones = milestones_json(book.all(args.id))
         print_json({"id": args.id, "kind": kind.value, "action": action, **milestones})
         return 0
@@ -349,6 +361,8 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_note(store: Store, args: argparse.Namespace) -> int:
+    from warroom.core.models import EventKind
+
     event = store.add_event(args.id, EventKind.NOTE, args.text, actor=actor(args.settings))
     if args.json:
         print_json({

@@ -31,10 +31,6 @@ from warroom.cli.common import (
     db_path,
 )
 from warroom.config import ConfigError, load_settings
-from warroom.core.state import TransitionError
-from warroom.core.workflow import WorkflowError
-from warroom.store.db import StoreError
-from warroom.store.store import Store
 from warroom.timeline.sanitize import sanitize
 
 GROUPS = (incidents, artifacts, export, actions, report, config, screens, logs, record,
@@ -87,18 +83,25 @@ def run(argv: Sequence[str] | None = None) -> int:
     args.settings = load_settings()
     if args.command in FULL_SCREEN:
         args.keymap = checked_keymap(args.settings)
+    from warroom.store.store import Store  # here, not at the top: --help and parse never load it
+
     with Store.open(db_path(args, args.settings), shared=args.shared) as store:
         return args.run(store, args)
+
+
+def expected_errors() -> tuple[type[Exception], ...]:
+    """The failures that are the user's to fix, imported only once one was raised."""
+    from warroom.core.workflow import WorkflowError
+    from warroom.store.db import StoreError
+
+    return (UsageError, ConfigError, StoreError, WorkflowError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run, and turn every expected failure into one line and status 2."""
     try:
         return run(argv)
-    except TransitionError as exc:
-        print(f"warroom: refused: {sanitize(str(exc))}", file=sys.stderr)  # may quote stored text
-        return EXIT_REFUSED
-    except (UsageError, ConfigError, StoreError, WorkflowError) as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"warroom: error: {sanitize(str(exc))}", file=sys.stderr)  # may quote stored text
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -107,6 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()  # `warroom parse big.log | head`: not an error
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        from warroom.core.state import TransitionError
+
+        if isinstance(exc, TransitionError):  # a workflow rule said no
+            print(f"warroom: refused: {sanitize(str(exc))}", file=sys.stderr)
+            return EXIT_REFUSED
+        if isinstance(exc, expected_errors()):
+            print(f"warroom: error: {sanitize(str(exc))}", file=sys.stderr)
+            return EXIT_USAGE
         if os.environ.get("WARROOM_DEBUG"):
             raise
         print(

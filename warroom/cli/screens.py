@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warroom.cli.common import (
     Subparsers,
@@ -14,7 +15,9 @@ from warroom.cli.common import (
     incident_id,
     with_display_tz,
 )
-from warroom.store.store import Store
+
+if TYPE_CHECKING:
+    from warroom.store.store import Store
 
 
 def add_parsers(sub: Subparsers) -> None:

@@ -14,7 +14,6 @@ from datetime import datetime
 from warroom.clock import iso
 from warroom.core.markdown import find_section, is_placeholder, list_items, replace_section
 from warroom.core.models import EventKind, TimelineEvent
-from warroom.timeline.parse import without_stamp
 
 #: Where each artifact keeps its timeline, and whether lines carry a source.
 TIMELINE_SECTIONS: dict[str, tuple[str, bool]] = {
@@ -40,6 +39,8 @@ def source_of(event: TimelineEvent) -> str:
 
 def timeline_line(event: TimelineEvent, *, with_source: bool) -> str:
     """One entry; a pinned line's own leading timestamp is dropped, the entry shows it."""
+    from warroom.timeline.parse import without_stamp  # the log parser: only when writing one
+
     text = without_stamp(event.text) if event.kind is EventKind.PIN else event.text
     line = f"- {iso(event.occurred_at)} — {one_line(text)}"
     return f"{line} — {source_of(event)}" if with_source else line

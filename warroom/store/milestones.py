@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from warroom.clock import iso
-from warroom.core import rules
 from warroom.core.milestones import (
     ORDER,
     SKEW_THRESHOLD,
@@ -196,6 +195,8 @@ class Milestones:
 
         Runs inside the caller's transaction (Store.decide, Store.complete).
         """
+        from warroom.core import rules  # parses artifacts: only when a phase passes
+
         verb = "completed" if code in ("INC-3", "INC-6") else "approved"
         if not self.live(incident_id):
             return  # written up after the fact: today is not when it was mitigated
