@@ -51,12 +51,11 @@ def test_version_loads_nothing_of_the_store_or_the_screen(env: dict[str, str]) -
     [("note", "1", "rolled back"), ("list",), ("status", "1"), ("artifact", "1", "INC-1")],
     ids=["note", "list", "status", "artifact"],
 )
-def test_everyday_commands_load_no_screen_and_no_artifact_parser(
+def test_everyday_commands_load_no_screen(
     env: dict[str, str], args: tuple[str, ...]
 ) -> None:
     modules = loaded(env, *args)
     assert "warroom.store.store" in modules  # the probe sees what it should
     unwanted = {m for m in modules if m.split(".")[0] in ("textual", "rich")}
-    unwanted |= modules & {"warroom.core.artifacts", "warroom.core.checks",
-                           "warroom.timeline.parse", "warroom.store.post_mortem"}
+    unwanted |= modules & {"warroom.timeline.parse", "warroom.export.postmortem"}
     assert not unwanted

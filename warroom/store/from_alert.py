@@ -34,6 +34,7 @@ def declare_from_alert(
         severity=severity or alert.severity,
         detected_at=detected_at or alert.detected_at,
         actor=actor,
+        triage_draft=False,  # the draft below says the severity, and more
     )
     if alert.labels:
         store.update_incident(incident.id, labels=alert.labels)

@@ -22,10 +22,8 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from warroom.clock import Clock, SystemClock
-from warroom.core import rules
 from warroom.core.gates import (
     CriterionResult,
-    approval_refusal,
     evaluate_gate,
     unfilled_sections,
 )
@@ -108,8 +106,13 @@ class Store(TimelineEntries):
         severity: Severity | None = None,
         detected_at: datetime | None = None,
         actor: str,
+        triage_draft: bool = True,
     ) -> Incident:
-        """Declare an incident: phase 1 active, the rest locked, an audit entry."""
+        """Declare an incident: phase 1 active, the rest locked, an audit entry.
+
+        A severity given here is written into INC-1's Severity section (its v1),
+        unless the caller drafts INC-1 itself (`triage_draft=False`, an alert).
+        """
         title = title.strip()
         if not title:
             raise StoreError("an incident needs a title")
@@ -136,7 +139,23 @@ class Store(TimelineEntries):
                 for n, s in initial_states(self.workflow).items()
             )
             self._event(incident_id, EventKind.SYSTEM, f"Incident declared: {title}", actor)
+        if severity is not None and triage_draft:
+            self._draft_severity(incident_id, severity, actor)
         return self.incident(incident_id)
+
+    def _draft_severity(self, incident_id: int, severity: Severity, actor: str) -> None:
+        """INC-1 (v1) says the severity chosen when declaring: its gate checks that section."""
+        from warroom.core.markdown import find_section, replace_section
+
+        try:
+            phase = self.workflow.phase_for("INC-1").number
+        except KeyError:  # a team's own workflow without the seed's triage artifact
+            return
+        template = self.workflow.template(phase)
+        if find_section(template, "Severity") is None:
+            return
+        body = replace_section(template, "Severity", severity.value)
+        self.save_artifact(incident_id, phase, body, actor=actor)
 
     def incident(self, incident_id: int) -> Incident:
         """The incident with this id; StoreError naming the id if there is none."""
@@ -199,10 +218,13 @@ class Store(TimelineEntries):
             return
         self.db["incidents"].update(incident_id, changed)
         for key, value in changed.items():
-            if key != "last_phase":
-                origin = f" from {source}" if source else ""
-                self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}{origin}",
-                            "warroom")
+            if key == "last_phase":
+                continue
+            origin = f" from {source}" if source else ""
+            old = getattr(before, key, None) if key == "severity" else None
+            was = f" (was {getattr(old, 'value', old)})" if old is not None else ""
+            self._event(incident_id, EventKind.SYSTEM, f"{key} set to {value}{origin}{was}",
+                        "warroom")
         if "status" in changed:
             Milestones(self).on_status(incident_id, Status(changed["status"]))
 
@@ -310,6 +332,7 @@ class Store(TimelineEntries):
     ) -> list[CriterionResult]:
         """A gate's criteria checked on `text` (default: the newest), knowing the incident's
         people (a name blamed in the post-mortem) and its earlier artifacts (cross-checks)."""
+
         spec = self.workflow.phase(phase)
         if text is None:
             text = self.artifact_text(incident_id, phase)
