@@ -264,7 +264,7 @@ def test_all_six_passed(snap_compare: Any, store: Store, size: tuple[int, int]) 
 
 @SIZES
 def test_gate_dialog_phase1(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
-    """ctrl+g submits the filled INC-1 and opens its gate."""
+    """ctrl+g opens the filled INC-1's gate (submitting nothing until a decision)."""
     incident = declare(store)
     fill(store, incident, 1)
     app = make_app(store, incident)

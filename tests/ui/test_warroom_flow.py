@@ -75,11 +75,11 @@ async def test_incident_through_all_six_phases(store: Store) -> None:
         banner = screen.query_one("#editor-banner", Static)
         assert "Name the on-call" in str(banner.render())
         assert screen.phase == 1
-        await pilot.press("ctrl+g")  # opened (submitting it for review), then cancelled
+        await pilot.press("ctrl+g")  # opened, then cancelled: nothing changes
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert states(store, incident.id)[0] == "in_review"
+        assert states(store, incident.id)[0] == "revise"
         assert "Name the on-call" in str(banner.render())  # the reviewer's ask stays in sight
         await gate(pilot, "f8")
         assert states(store, incident.id)[:2] == ["approved", "active"]
@@ -132,7 +132,7 @@ async def test_gate_refusal_keeps_the_dialog_open(store: Store) -> None:
         assert "cannot approve INC-1" in error
         await pilot.press("escape")
         await pilot.pause()
-    assert states(store, incident.id)[0] == "in_review"  # submitted, not decided
+    assert states(store, incident.id)[0] == "active"  # a refused approval records nothing
     assert store.decisions(incident.id) == []
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from warroom.core.state import PhaseState, TransitionError
+from warroom.core.state import TransitionError
 from warroom.store.db import StoreError
 from warroom.ui.widgets.editor import ArtifactEditor
 
@@ -40,14 +40,8 @@ class GateActions(_Base):
         if not spec.gated:
             self.app.push_screen(CompleteDialog(spec, text, self._complete), self._after_gate)
             return
-        if machine.state(self.phase) is not PhaseState.IN_REVIEW:
-            try:
-                store.submit(self.incident_id, self.phase, actor=self.wapp.actor)
-            except TransitionError as exc:
-                self.notify(str(exc), severity="warning")
-                return
-            self.refresh_sidebar()
-            self.show_banner(PhaseState.IN_REVIEW, None)
+        # Opening the gate records nothing: the decision submits and decides in one
+        # transaction (Store.decide), so a look and a cancel leave the phase as it was.
         self.app.push_screen(
             GateDialog(spec, text, self.gate_results(text), self.wapp.actor, self._decide,
                        changes=store.changes_since_approval(self.incident_id, self.phase)),
@@ -86,6 +80,9 @@ class GateActions(_Base):
             self.open_phase(self.phase + 1, focus=True)
         else:
             self.open_phase(self.phase, focus=True)
+        # The screen gives focus back to what had it before the dialog (the logs, maybe)
+        # once it resumes, after this callback: land in the editor after that.
+        self.call_after_refresh(self.action_focus_editor)
 
     def action_history(self) -> None:
         from warroom.ui.screens.history import VersionHistory

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Markdown, TabbedContent, TabPane, TextArea
 
 from warroom.core.artifacts import next_update_at, parse_artifact
 from warroom.core.models import EventKind
@@ -85,6 +86,8 @@ class WarRoomScreen(
         Binding("ctrl+b", "focus_sidebar", "Phases", id="focus_sidebar_b", priority=True,
                 show=False),
         Binding("ctrl+e", "focus_editor", "Editor", id="focus_editor", show=False),
+        # Not a priority: a dialog, or a panel's open filter box, takes escape first.
+        Binding("escape", "focus_editor", "Editor", id="escape_editor", show=False),
         *[
             Binding(f"alt+{n}", f"goto({n})", f"Phase {n}", id=f"goto_{n}", show=False)
             for n in range(1, 7)
@@ -131,6 +134,7 @@ class WarRoomScreen(
         self.title = f"{incident.ref} {sanitize(incident.title)}"
         self._editor = self.query_one(ArtifactEditor)
         self._start_timeline()
+        self._mark_logs_focus()
         self._unregister = self.wapp.register_flusher(self.flush_pending)
         self.refresh_header()
         if self.wapp.watch:
@@ -294,8 +298,50 @@ class WarRoomScreen(
 
     @on(PhaseSidebar.Selected)
     def _phase_selected(self, event: PhaseSidebar.Selected) -> None:
+        """Arrows browse the phases (focus stays in the list); a digit or enter lands in one."""
         if event.number != self.phase:
-            self.open_phase(event.number)
+            self.open_phase(event.number, focus=event.chosen)
+        elif event.chosen:
+            self.action_focus_editor()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that lands outside a text field goes into the editor, or is refused aloud."""
+        focused = self.focused
+        if isinstance(focused, Input) or (
+            isinstance(focused, TextArea) and not focused.read_only
+        ):
+            return  # it took the paste itself
+        event.stop()
+        area = self.query_one(ArtifactEditor).text_area
+        if area.read_only:
+            self.app.bell()
+            self.notify(
+                f"Paste not inserted: {self.spec.artifact.code} is read-only here. "
+                "Nothing was changed.", severity="warning", timeout=8,
+            )
+            return
+        self.action_focus_editor()
+        area.insert(event.text)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._mark_logs_focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark_logs_focus()
+
+    def _mark_logs_focus(self) -> None:
+        """The log panel's title says when its keys are live (p pins, l, s, / act there)."""
+        try:
+            timeline = self.query_one("#timeline")
+        except NoMatches:  # being taken down
+            return
+        focused = self.focused
+        live = focused is not None and timeline in focused.ancestors_with_self
+        timeline.set_class(live, "-keys-here")
+        timeline.border_title = (
+            "▶ LOGS have the keys: p pin · / filter · l level · s search · esc editor"
+            if live else "Logs (f4)"
+        )
 
     @on(ArtifactEditor.SaveRequested)
     def _save_requested(self, event: ArtifactEditor.SaveRequested) -> None:

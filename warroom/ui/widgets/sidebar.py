@@ -34,11 +34,12 @@ class PhaseSidebar(OptionList):
     ]
 
     class Selected(Message):
-        """The user moved to a phase."""
+        """The user moved to a phase; `chosen` (a digit, enter) means to work in it now."""
 
-        def __init__(self, number: int) -> None:
+        def __init__(self, number: int, *, chosen: bool = False) -> None:
             super().__init__()
             self.number = number
+            self.chosen = chosen
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -57,8 +58,12 @@ class PhaseSidebar(OptionList):
         self._silent = False
 
     def action_jump(self, number: int) -> None:
+        """f9 then a digit: open that phase and land in its editor (typing goes there)."""
         if 1 <= number <= len(self._phases):
+            self._silent = True
             self.highlighted = number - 1
+            self._silent = False
+            self.post_message(self.Selected(number, chosen=True))
 
     def _label(self, phase: PhaseView) -> Text:
         mark, style = STATE_MARKS[phase.state]
@@ -84,4 +89,4 @@ class PhaseSidebar(OptionList):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.Selected(int(event.option.id)))
+            self.post_message(self.Selected(int(event.option.id), chosen=True))

@@ -216,6 +216,12 @@ class TimelinePanel(Vertical):
         self.notify(f"Restarted {len(ended)} command source(s)." if ended
                     else "No command source has ended.", timeout=3)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape closes an open filter or search box; otherwise it goes on to the screen."""
+        if action == "close_inputs":
+            return any(box.has_focus for box in self.query(Input))
+        return True
+
     def action_close_inputs(self) -> None:
         for name in ("#timeline-filter", "#timeline-search"):
             box = self.query_one(name, Input)
