@@ -85,7 +85,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         args.keymap = checked_keymap(args.settings)
     from warroom.store.store import Store  # here, not at the top: --help and parse never load it
 
-    with Store.open(db_path(args, args.settings), shared=args.shared) as store:
+    if args.command == "demo":
+        path = screens.demo_db_path(args)
+        print(f"warroom demo: database {path}", file=sys.stderr)
+    else:
+        path = db_path(args, args.settings)
+    with Store.open(path, shared=args.shared) as store:
         return args.run(store, args)
 
 

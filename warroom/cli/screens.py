@@ -51,9 +51,31 @@ def add_parsers(sub: Subparsers) -> None:
         "sources are off until someone turns them on (repeatable)",
     )
 
-    p = sub.add_parser("demo", help="start a demo incident (a simulated outage) and open it")
+    p = sub.add_parser(
+        "demo",
+        help="start a demo incident (a simulated outage) and open it, in a database of its own",
+    )
     p.set_defaults(run=cmd_demo)
     p.add_argument("--speed", type=float, default=1.0, help="how fast the outage unfolds")
+    p.add_argument(
+        "--db", dest="demo_db", type=Path,
+        help="the database to put the demo in (default: demo.db in the user cache dir; "
+        "WARROOM_DB and the config's database are not used)",
+    )
+
+
+def demo_db_path(args: argparse.Namespace) -> Path:
+    """Where the demo lives: only a --db on its own command line puts it anywhere else.
+
+    A demo incident in the team's real database would sit among real incidents
+    (and in their exports), so WARROOM_DB and the config file do not apply.
+    """
+    chosen = getattr(args, "demo_db", None) or args.db
+    if chosen is not None:
+        return chosen
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("warroom", appauthor=False)) / "demo.db"
 
 
 def need_terminal() -> None:
