@@ -85,7 +85,7 @@ def status(text: str) -> Status:
         if member.value.lower() == text.strip().lower():
             return member
     raise argparse.ArgumentTypeError(
-        f"status {text!r} is not one of ongoing, mitigated, resolved"
+        f"status {text!r} is not one of ongoing, mitigated, resolved, closed"
     )
 
 

@@ -57,14 +57,28 @@ def add_parsers(sub: Subparsers) -> None:
     )
     p.add_argument(
         "--status", type=status, action="append", default=[],
-        help="ongoing, mitigated or resolved (repeatable: any of them)",
+        help="ongoing, mitigated, resolved or closed (repeatable: any of them)",
     )
     p.add_argument("--since", metavar="WHEN", help="detected at or after: ISO time, date, or 7d")
     p.add_argument(
         "--until", metavar="WHEN", help="detected before: ISO time, date (that day included), 12h"
     )
     p.add_argument("--limit", type=int, help="at most this many incidents")
+    p.add_argument("--all", action="store_true",
+                   help="closed incidents too (left out unless asked for, or --status closed)")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("resolve", help="mark an incident resolved: its clocks stop")
+    p.set_defaults(run=cmd_resolve)
+    p.add_argument("id", type=incident_id)
+
+    p = sub.add_parser(
+        "close", help="close an incident (INC-6 complete, or --reason); it leaves the default list"
+    )
+    p.set_defaults(run=cmd_close)
+    p.add_argument("id", type=incident_id)
+    p.add_argument("--reason", default="", metavar="TEXT",
+                   help="why it is closed although INC-6 is not complete (kept in the record)")
 
     p = sub.add_parser("status", help="an incident's phases, states and decisions")
     p.set_defaults(run=cmd_status)
@@ -197,11 +211,16 @@ def _search(store: Store, args: argparse.Namespace) -> tuple[list[SearchHit], bo
         raise UsageError(str(exc)) from None
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
+    from warroom.core.models import Status
+
+    statuses = set(args.status) | set(request.status or ())
+    if not statuses and not args.all:  # closed incidents are history: shown when asked for
+        statuses = {s for s in Status if s is not Status.CLOSED}
     hits = search_incidents(
         store,
         request.text,
         severity=set(args.severity) | set(request.severity or ()) or None,
-        status=set(args.status) | set(request.status or ()) or None,
+        status=statuses or None,
         since=since,
         until=until,
         limit=args.limit or sys.maxsize,
@@ -357,6 +376,25 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
         return 0
     for line in summary_lines(book.all(args.id)):
         print(sanitize(line))
+    return 0
+
+
+def cmd_resolve(store: Store, args: argparse.Namespace) -> int:
+    from warroom.core.models import Status
+
+    incident = store.set_status(args.id, Status.RESOLVED, actor=actor(args.settings))
+    print(f"{incident.ref} {incident.status.value}: {incident.title}")
+    return 0
+
+
+def cmd_close(store: Store, args: argparse.Namespace) -> int:
+    from warroom.core.models import Status
+
+    incident = store.set_status(
+        args.id, Status.CLOSED, actor=actor(args.settings), reason=args.reason
+    )
+    print(f"{incident.ref} {incident.status.value}: {incident.title} "
+          "(warroom list --all shows it)")
     return 0
 
 

@@ -31,11 +31,22 @@ class Severity(StrEnum):
 
 
 class Status(StrEnum):
-    """Where the incident stands for its users."""
+    """Where the incident stands for its users; Closed: resolved and the follow-up is done."""
 
     ONGOING = "Ongoing"
     MITIGATED = "Mitigated"
     RESOLVED = "Resolved"
+    CLOSED = "Closed"
+
+    @property
+    def rank(self) -> int:
+        """Its place in the lifecycle: an artifact may move the status on, never back."""
+        return list(Status).index(self)
+
+    @property
+    def ended(self) -> bool:
+        """Resolved or closed: the clocks stop, no stakeholder update is due."""
+        return self in (Status.RESOLVED, Status.CLOSED)
 
 
 class _Value(BaseModel):

@@ -22,8 +22,10 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from warroom.clock import Clock, SystemClock
+from warroom.core import rules
 from warroom.core.gates import (
     CriterionResult,
+    approval_refusal,
     evaluate_gate,
     unfilled_sections,
 )
@@ -193,6 +195,39 @@ class Store(TimelineEntries):
             raise ValueError(f"cannot update {sorted(unknown)}")
         with write_lock(self.db):
             self._update_fields(incident_id, fields)
+        return self.incident(incident_id)
+
+    def set_status(
+        self, incident_id: int, status: Status, *, actor: str, reason: str = ""
+    ) -> Incident:
+        """An explicit status change (the screen, `warroom resolve` / `close`), in the audit log.
+
+        Closing needs the last phase (INC-6, the action items) complete, or a reason.
+        Resolving or closing sets the resolved milestone if nobody had.
+        """
+        reason = " ".join(reason.split())
+        with write_lock(self.db):
+            before = self.incident(incident_id)
+            if status is Status.CLOSED and not reason:
+                last = self.workflow.phases[-1]
+                if not self.machine(incident_id).state(last.number).passed:
+                    raise TransitionError(
+                        f"cannot close {before.ref}: {last.artifact.code} ({last.name}) is not "
+                        "complete; complete it, or give the reason to close anyway "
+                        "(--reason TEXT)"
+                    )
+            if before.status is status:
+                return before
+            self.db["incidents"].update(incident_id, {"status": status.value})
+            why = f": {reason}" if reason else ""
+            self._event(
+                incident_id, EventKind.SYSTEM,
+                f"status set to {status.value} (was {before.status.value}) by {actor}{why}", actor,
+            )
+            milestones = Milestones(self)
+            milestones.on_status(incident_id, status)
+            if status is Status.CLOSED:
+                milestones.on_status(incident_id, Status.RESOLVED)
         return self.incident(incident_id)
 
     def incident_labels(self, incident_id: int) -> dict[str, str]:
@@ -490,8 +525,13 @@ class Store(TimelineEntries):
             if transition:
                 self._record(incident_id, transition, actor)
             code = self.workflow.phase(phase).artifact.code
-            self._update_fields(incident_id, rules.fields_from_saved(code, body),
-                                f"{code} v{newest + 1}")
+            fields = rules.fields_from_saved(code, body)
+            proposed = fields.get("status")
+            if proposed is not None and proposed.rank < self.incident(incident_id).status.rank:
+                # The artifact's Status section proposes; an explicit change decided a later
+                # status (Store.set_status), so an edit of INC-1 does not take it back.
+                del fields["status"]
+            self._update_fields(incident_id, fields, f"{code} v{newest + 1}")
             if conflict:
                 self._event(
                     incident_id,

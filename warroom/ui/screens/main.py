@@ -33,6 +33,7 @@ from warroom.ui.screens.gate_actions import GateActions
 from warroom.ui.screens.milestone_actions import MilestoneActions
 from warroom.ui.screens.round_table_actions import RoundTableActions
 from warroom.ui.screens.saving import SaveActions
+from warroom.ui.screens.status_actions import StatusActions
 from warroom.ui.screens.timeline_actions import TimelineActions
 from warroom.ui.widgets.editor import ArtifactEditor
 from warroom.ui.widgets.guide import GuideContent, GuidePanel
@@ -57,7 +58,8 @@ class GateRequest:
 
 
 class WarRoomScreen(
-    SaveActions, TimelineActions, GateActions, RoundTableActions, MilestoneActions, Screen[None]
+    SaveActions, TimelineActions, GateActions, RoundTableActions, MilestoneActions,
+    StatusActions, Screen[None],
 ):
     """One incident, one phase on screen at a time."""
 
@@ -78,6 +80,7 @@ class WarRoomScreen(
                 show=False),
         Binding("ctrl+n", "note", "Note", id="note", priority=True),
         Binding("alt+m", "milestone", "Milestone", id="milestone", priority=True, show=False),
+        Binding("alt+s", "set_status", "Status", id="set_status", priority=True, show=False),
         Binding("ctrl+l", "add_source", "Add log", id="add_source", priority=True),
         Binding("f8", "run_command", "Run", id="run_command", priority=True, show=False),
         Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False),
@@ -175,6 +178,8 @@ class WarRoomScreen(
         header.incident = store.incident(self.incident_id)
         header.next_update = self._next_update()
         header.metrics = self.header_metrics()
+        header.ended_at = self.resolved_at()
+        header.status_note = self.status_mismatch()
         header.now = self.wapp.clock.now()
 
     def tick(self) -> None:
@@ -501,6 +506,7 @@ class WarRoomScreen(
             self.action_action_items,
         )
         yield from self.round_table_commands()
+        yield from self.status_commands()
         yield SystemCommand(
             "Export post-mortem", "Write the Markdown post-mortem here", self.action_export
         )

@@ -42,7 +42,9 @@ if TYPE_CHECKING:
     from warroom.ui.app import WarroomApp
 
 _SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.MAJOR: "yellow", Severity.MINOR: ""}
-_STATUS_STYLE = {Status.ONGOING: "bold", Status.MITIGATED: "", Status.RESOLVED: "dim"}
+_STATUS_STYLE = {
+    Status.ONGOING: "bold", Status.MITIGATED: "", Status.RESOLVED: "dim", Status.CLOSED: "dim",
+}
 _COLUMNS = ("id", "title", "severity", "status", "phase", "age")
 _MATCHED = Style(bold=True, underline=True)  # a matched word; reads without colour too
 MIN_SEARCH = 3  # letters and digits before the record is searched, not just the list
@@ -164,6 +166,7 @@ class IncidentPicker(Screen[None]):
         Binding("ctrl+n", "new_incident", "New incident", id="new_incident"),
         Binding("n", "new_incident", "New incident", id="new_incident_n", show=False),
         Binding("slash", "focus_filter", "Filter", id="filter_incidents", key_display="/"),
+        Binding("f2", "toggle_closed", "Closed", id="toggle_closed"),
         Binding("escape", "focus_list", "List", id="incident_list"),
         Binding("ctrl+q", "app.quit", "Quit", id="picker_quit", priority=True),
     ]
@@ -181,6 +184,7 @@ class IncidentPicker(Screen[None]):
         super().__init__()
         self._rows: list[IncidentRow] = []
         self._request = SearchRequest()
+        self.show_closed = False  # closed incidents are history: f2 (or status:closed) shows them
         self._pending: SearchRequest | None = None  # searched for, answer not back yet
         self._hits: list[SearchHit] = []  # the answer for self._request
         self._search_error = ""
@@ -248,8 +252,11 @@ class IncidentPicker(Screen[None]):
             hit.incident.id: next((m for m in hit.matches if m.where != "title"), None)
             for hit in self._hits
         }
-        shown = [(row, hits.get(row.id)) for row in self._rows if row.matches(words, request)]
-        listed = {row.id: row for row in self._rows}
+        rows = self._rows
+        if not self.show_closed and request.status is None:
+            rows = [r for r in rows if r.incident is None or r.incident.status is not Status.CLOSED]
+        shown = [(row, hits.get(row.id)) for row in rows if row.matches(words, request)]
+        listed = {row.id: row for row in rows}
         seen = {row.id for row, _ in shown}
         for incident_id, match in hits.items():
             row = listed.get(incident_id)
@@ -337,14 +344,21 @@ class IncidentPicker(Screen[None]):
             ongoing = sum(
                 r.incident is not None and r.incident.status is Status.ONGOING for r in self._rows
             )
+            closed = sum(
+                r.incident is not None and r.incident.status is Status.CLOSED for r in self._rows
+            )
             shown = (
                 f"{len(visible)} of {len(self._rows)}"
                 if len(visible) < len(self._rows)
                 else (f"{len(self._rows)}")
             )
+            hidden = (
+                f" {closed} closed not shown: f2 shows them." if closed and not self.show_closed
+                else ""
+            )
             message.update(
-                f"{shown} incident{'s' if len(self._rows) != 1 else ''}, {ongoing} ongoing. "
-                "Enter opens; ctrl+n declares a new one."
+                f"{shown} incident{'s' if len(self._rows) != 1 else ''}, {ongoing} ongoing."
+                f"{hidden} Enter opens; ctrl+n declares a new one."
             )
 
     def highlighted_id(self) -> int | None:
@@ -450,6 +464,11 @@ class IncidentPicker(Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one(FilterInput).focus()
+
+    def action_toggle_closed(self) -> None:
+        """Show the closed incidents too, or again only the open ones."""
+        self.show_closed = not self.show_closed
+        self._show()
 
     def action_focus_list(self) -> None:
         self.query_one(IncidentTable).focus()

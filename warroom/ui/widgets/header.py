@@ -37,6 +37,8 @@ class IncidentHeader(Widget):
     now: reactive[datetime | None] = reactive(None)
     next_update: reactive[datetime | None] = reactive(None)
     metrics: reactive[tuple[tuple[str, str], ...]] = reactive(())  # ("TTD", "3m"), ...
+    ended_at: reactive[datetime | None] = reactive(None)  # resolved: the clocks stop there
+    status_note: reactive[str] = reactive("")  # e.g. INC-1 says another status
 
     class UpdateDue(Message):
         """The stakeholder update INC-3 promised is due now."""
@@ -47,7 +49,8 @@ class IncidentHeader(Widget):
 
     def watch_now(self, now: datetime | None) -> None:
         due = self.next_update
-        if now and due and now >= due and self._due_announced_for != due:
+        ended = self.incident is not None and self.incident.status.ended
+        if now and due and not ended and now >= due and self._due_announced_for != due:
             self._due_announced_for = due
             self.post_message(self.UpdateDue())
 
@@ -65,8 +68,15 @@ class IncidentHeader(Widget):
         }.get(severity, "reverse")
         line.append(f" {severity.upper()} ", style=badge)
         line.append(f" {incident.status.value} ", style="bold")
+        if self.status_note:
+            line.append(f"({self.status_note}) ", style="italic")
         now = self.now
-        if now is not None:
+        if incident.status.ended:
+            # Resolved: the duration, not a clock still counting, and no update is due.
+            end = self.ended_at or now
+            if end is not None:
+                line.append(f" lasted {_duration(end - incident.detected_at)} ", style="bold")
+        elif now is not None:
             line.append(f" T+{_duration(now - incident.detected_at)} ", style="bold")
             due = self.next_update
             if due is not None:
