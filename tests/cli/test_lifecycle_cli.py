@@ -40,7 +40,8 @@ def test_resolve_then_close_with_a_reason(env: dict[str, str]) -> None:
 
     refused = run(env, "close", "1")
     assert refused.returncode == 2
-    assert "INC-6" in refused.stderr and "--reason" in refused.stderr
+    assert "INC-6" in refused.stderr
+    assert "--reason" in refused.stderr
     assert "Traceback" not in refused.stderr
 
     assert run(env, "close", "1", "--reason", "duplicate of #2").returncode == 0
@@ -57,3 +58,5 @@ def test_editing_inc1_does_not_take_the_status_back(env: dict[str, str]) -> None
     assert "## Status\nOngoing" in text
     assert run(env, "artifact", "1", "INC-1", "--from", "-", stdin=text).returncode == 0
     assert json.loads(run(env, "status", "1", "--json").stdout)["status"] == "Resolved"
+    record = run(env, "export", "1").stdout  # the difference is said, in the audit log
+    assert "INC-1 says Ongoing; the incident stays Resolved" in record

@@ -43,8 +43,10 @@ async def test_resolving_from_the_screen_stops_the_clocks(store: Store) -> None:
         await pilot.pause()
         assert store.incident(1).status is Status.RESOLVED
         text = header_text(app)
-        assert "Resolved" in text and "lasted 01:00:00" in text
-        assert "T+" not in text and "UPDATE DUE" not in text
+        assert "Resolved" in text
+        assert "lasted 01:00:00" in text
+        assert "T+" not in text
+        assert "UPDATE DUE" not in text
 
 
 async def test_a_closed_incident_leaves_the_picker_until_asked_for(store: Store) -> None:

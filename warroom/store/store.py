@@ -65,6 +65,7 @@ class SaveResult:
     created: bool
     conflict: bool
     transition: Transition | None = None
+    status_kept: str = ""  # "INC-1 says Ongoing; the status stays Mitigated": said aloud
 
 
 class Store(TimelineEntries):
@@ -527,10 +528,18 @@ class Store(TimelineEntries):
             code = self.workflow.phase(phase).artifact.code
             fields = rules.fields_from_saved(code, body)
             proposed = fields.get("status")
-            if proposed is not None and proposed.rank < self.incident(incident_id).status.rank:
-                # The artifact's Status section proposes; an explicit change decided a later
-                # status (Store.set_status), so an edit of INC-1 does not take it back.
+            current = self.incident(incident_id).status
+            kept = ""
+            if proposed is not None and proposed.rank < current.rank:
+                # The artifact's Status section proposes; the incident got further (a gate,
+                # an explicit change), so an edit of INC-1 does not take it back: it says so.
                 del fields["status"]
+                if latest is None or rules.fields_from_saved(code, latest.body).get(
+                    "status"
+                ) != proposed:
+                    kept = (f"{code} says {proposed.value}; the incident stays "
+                            f"{current.value} (alt+s or warroom resolve / close change it)")
+                    self._event(incident_id, EventKind.SYSTEM, kept, actor)
             self._update_fields(incident_id, fields, f"{code} v{newest + 1}")
             if conflict:
                 self._event(
@@ -543,7 +552,8 @@ class Store(TimelineEntries):
                 )
             saved = self.latest_artifact(incident_id, phase)
         assert saved is not None
-        return SaveResult(saved, created=True, conflict=conflict, transition=transition)
+        return SaveResult(saved, created=True, conflict=conflict, transition=transition,
+                          status_kept=kept)
 
     def changes_since_approval(self, incident_id: int, phase: int) -> str | None:
         """The unified diff from the last approved version to the newest, for re-review of an

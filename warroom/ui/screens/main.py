@@ -179,7 +179,6 @@ class WarRoomScreen(
         header.next_update = self._next_update()
         header.metrics = self.header_metrics()
         header.ended_at = self.resolved_at()
-        header.status_note = self.status_mismatch()
         header.now = self.wapp.clock.now()
 
     def tick(self) -> None:

@@ -56,6 +56,8 @@ class SaveActions(_Base):
             raise
         self.base_version = result.version.version
         self._saved_again()
+        if result.status_kept:
+            self.notify(result.status_kept, title="Status kept", severity="warning", timeout=10)
         if result.conflict:
             self.notify(
                 f"Someone else saved {self.spec.artifact.code} while you were editing; "

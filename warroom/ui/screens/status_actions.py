@@ -46,22 +46,6 @@ class StatusActions(_Base):
         found = Milestones(self.wapp.store).get(self.incident_id, MilestoneKind.RESOLVED)
         return found.at if found else None
 
-    def status_mismatch(self) -> str:
-        """"INC-1 says Ongoing" when the triage artifact's Status differs from the decided one."""
-        from warroom.core.rules import fields_from_saved
-
-        store = self.wapp.store
-        try:
-            phase = store.workflow.phase_for("INC-1").number
-        except KeyError:
-            return ""
-        latest = store.latest_artifact(self.incident_id, phase)
-        proposed = fields_from_saved("INC-1", latest.body).get("status") if latest else None
-        decided = store.incident(self.incident_id).status
-        if proposed is None or proposed is decided:
-            return ""
-        return f"INC-1 says {proposed.value}"
-
     def action_set_status(self, preset: str = "") -> None:
         """Ask for the status (and a reason to close before INC-6 is complete), then set it."""
 

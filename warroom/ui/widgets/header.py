@@ -38,7 +38,6 @@ class IncidentHeader(Widget):
     next_update: reactive[datetime | None] = reactive(None)
     metrics: reactive[tuple[tuple[str, str], ...]] = reactive(())  # ("TTD", "3m"), ...
     ended_at: reactive[datetime | None] = reactive(None)  # resolved: the clocks stop there
-    status_note: reactive[str] = reactive("")  # e.g. INC-1 says another status
 
     class UpdateDue(Message):
         """The stakeholder update INC-3 promised is due now."""
@@ -68,8 +67,6 @@ class IncidentHeader(Widget):
         }.get(severity, "reverse")
         line.append(f" {severity.upper()} ", style=badge)
         line.append(f" {incident.status.value} ", style="bold")
-        if self.status_note:
-            line.append(f"({self.status_note}) ", style="italic")
         now = self.now
         if incident.status.ended:
             # Resolved: the duration, not a clock still counting, and no update is due.
