@@ -47,11 +47,11 @@ def incident(env: dict[str, str]) -> str:
     return incident
 
 
-def test_markdown_and_html_are_redacted_and_recorded_in_inc6(
+def test_markdown_and_html_are_redacted_and_recorded_in_inc6_when_asked(
     env: dict[str, str], incident: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "postmortem.md"
-    result = run(env, "export", incident, "-o", str(target))
+    result = run(env, "export", incident, "-o", str(target), "--record")
     document = target.read_text()
     assert TOKEN not in document
     assert "leaked in the deploy log: token [REDACTED:github-token]" in document
@@ -157,3 +157,33 @@ def test_bad_input_is_one_line_and_status_2(
     assert len(lines) == 1, result.stderr
     assert message in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_export_is_a_read(env: dict[str, str], incident: str, tmp_path: Path) -> None:
+    """Without --record, exporting writes the file and nothing into the incident."""
+    before = run(env, "status", incident, "--json").stdout
+    inc6 = run(env, "artifact", incident, "INC-6").stdout
+    target = tmp_path / "postmortem.md"
+    result = run(env, "export", incident, "-o", str(target))
+    assert result.stderr.splitlines() == [
+        f"wrote {target} (markdown)", "redacted: 1 github-token",
+    ]
+    assert run(env, "artifact", incident, "INC-6").stdout == inc6
+    assert run(env, "status", incident, "--json").stdout == before
+
+
+def test_public_audience_leaves_out_the_internal_record(
+    env: dict[str, str], incident: str
+) -> None:
+    internal = run(env, "export", incident).stdout
+    public = run(env, "export", incident, "--audience", "public").stdout
+    uid = json.loads(run(env, "export", incident, "--format", "json").stdout)["incident"]["uid"]
+    assert "## Audit log" in internal
+    assert uid in internal
+    assert "[INC-1]:" in internal
+    assert "versions kept" in internal or "version kept" in internal
+    for internal_only in ("## Audit log", uid, "[INC-", "version kept", "versions kept"):
+        assert internal_only not in public
+    assert "## Triage Assessment" in public
+    assert "## Gate decisions" in public
+    assert "**Mitigation insufficient** by rita" in public

@@ -31,6 +31,16 @@ def add_parsers(sub: Subparsers) -> None:
         "--no-redact", action="store_true", help="keep secrets (tokens, keys, passwords) as is"
     )
     p.add_argument(
+        "--audience", choices=("internal", "public"), default="internal",
+        help="internal (default): the whole record; public: without the audit log, versions, "
+        "the incident's UUID and [INC-n]: prefixes, to publish as it is",
+    )
+    p.add_argument(
+        "--record", action="store_true",
+        help="also write the output file's path into INC-6's Post-Mortem Document (a new "
+        "version); without it, export only reads",
+    )
+    p.add_argument(
         "--redact-pattern",
         action="append",
         default=[],
@@ -68,7 +78,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
             touch_private(args.output)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-        if fmt != "json":
+        if fmt != "json" and args.record:
             path = str(args.output.expanduser().absolute())
             recorded = record_document_path(store, args.id, path, actor=actor(args.settings))
             print(recorded, file=sys.stderr)
@@ -81,6 +91,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         document, counts = export_postmortem(
             store, args.id, fmt=fmt, redact_secrets=not args.no_redact, extra_patterns=patterns,
             display=display,
+            audience=args.audience,
         )
     if args.output is None:
         sys.stdout.write(document)

@@ -37,6 +37,9 @@ from warroom.timeline.sanitize import strip_controls
 from warroom.timeline.zones import zone_name
 
 FORMATS = ("markdown", "html")
+AUDIENCES = ("internal", "public")
+# "[INC-1]: Triage Assessment" -> "Triage Assessment" for a document published as it is.
+_CODE_PREFIX = re.compile(r"\[INC-\d+\]:\s*")
 
 
 def _fence(text: str, info: str = "") -> list[str]:
@@ -121,15 +124,24 @@ def _flag(
     return f"**Draft, not completed:** v{latest.version} ({view.state.label}).", None
 
 
-def _artifact(store: Store, incident_id: int, view: PhaseView, decisions: list[StoredDecision],
-              amended: tuple[str, ...] = ()):
-    """One artifact's section: flag line, history notes, its text, changes since approval."""
+def _artifact(
+    store: Store, incident_id: int, view: PhaseView, decisions: list[StoredDecision],
+    amended: tuple[str, ...] = (), *, public: bool = False,
+):
+    """One artifact's section: flag line, history notes, its text, changes since approval.
+
+    For the public the text alone: versions, conflicts and diffs are the internal record.
+    """
     spec = store.workflow.phase(view.number)
     lines = ["", f"## {spec.artifact.label}", ""]
     versions = store.artifact_versions(incident_id, view.number)
     if not versions:
         return [*lines, f"_Not written ({view.state.label})._"]
     latest = versions[-1]
+    if public:
+        body = latest.body.strip()
+        title = f"# {spec.artifact.label}"
+        return [*lines, _demote(body[len(title):].strip() if body.startswith(title) else body)]
     flag, older = _flag(spec, view, versions, _approving(decisions, view.number))
     lines += [f"> {flag} Saved {when(latest.saved_at)} by {latest.author}; "
               f"{len(versions)} version{'s' if len(versions) != 1 else ''} kept."]
@@ -217,21 +229,26 @@ def _action(event: TimelineEvent) -> list[str]:
     return lines
 
 
-def _decisions(store: Store, decisions: list[StoredDecision]) -> list[str]:
-    """Every gate decision: who, when, outcome, criteria ticked, automatic results, comment."""
+def _decisions(
+    store: Store, decisions: list[StoredDecision], *, public: bool = False
+) -> list[str]:
+    """Every gate decision: who, when, outcome, criteria met, automatic results, comment.
+
+    A criterion is ticked when the reviewer ticked it or its automatic check passed.
+    """
     lines = ["", "## Gate decisions", ""]
     if not decisions:
         return [*lines, "_No decisions yet._"]
     for d in decisions:
         spec = store.workflow.phase(d.phase)
-        version = f" v{d.artifact_version}" if d.artifact_version else ""
+        version = f" v{d.artifact_version}" if d.artifact_version and not public else ""
         lines.append(
             f"- {when(d.decided_at)} — {spec.artifact.code}{version} **{d.outcome}** "
             f"by {d.reviewer}"
         )
         for n, criterion in enumerate(spec.gate.criteria if spec.gate else (), start=1):
             auto = {True: "passed", False: "failed", None: "reviewer's call"}[d.checks.get(n)]
-            tick = "x" if n in d.criteria_ticked else " "
+            tick = "x" if n in d.criteria_ticked or d.checks.get(n) is True else " "
             text = " ".join(criterion.text.split())
             lines.append(f"  - [{tick}] {n}. {text} — automatic: {auto}")
             if n in d.overrides:
@@ -266,14 +283,23 @@ def _audit(store: Store, incident_id: int) -> list[str]:
     return lines
 
 
-def render_postmortem(store: Store, incident_id: int, display: tzinfo = UTC) -> str:
+def render_postmortem(
+    store: Store, incident_id: int, display: tzinfo = UTC, *, audience: str = "internal"
+) -> str:
     """The whole incident as one Markdown document (not redacted: see export_postmortem),
-    its times in the display zone, which it states."""
+    its times in the display zone, which it states.
+
+    `internal` keeps the whole record; `public` leaves out what only the team needs
+    (the audit log, versions, the incident's UUID, the [INC-n]: prefixes), so the
+    document can be published as it is.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
     with in_zone(display):
-        return _render(store, incident_id)
+        return _render(store, incident_id, public=audience == "public")
 
 
-def _render(store: Store, incident_id: int) -> str:
+def _render(store: Store, incident_id: int, *, public: bool = False) -> str:
     incident = store.incident(incident_id)
     phases = store.phases(incident_id)
     decisions = store.decisions(incident_id)
@@ -284,7 +310,8 @@ def _render(store: Store, incident_id: int) -> str:
              f"- **Status:** {incident.status.value}",
              f"- **Detected:** {when(incident.detected_at)}",
              *metadata_lines(store, incident_id),
-             f"- **Exported:** {when(store.clock.now())} (incident {incident.uid})",
+             f"- **Exported:** {when(store.clock.now())}"
+             + ("" if public else f" (incident {incident.uid})"),
              f"- **Times are in:** {zone_name(zone())}"]
     roles = store.roles(incident_id)
     if roles:
@@ -295,12 +322,14 @@ def _render(store: Store, incident_id: int) -> str:
     for view in phases:
         amended = tuple(p.code for p in phases
                         if p.number < view.number and p.state is PhaseState.AMENDED and p.gated)
-        lines += _artifact(store, incident_id, view, decisions, amended)
+        lines += _artifact(store, incident_id, view, decisions, amended, public=public)
     lines += _timeline(store, incident_id)
-    lines += _decisions(store, decisions)
+    lines += _decisions(store, decisions, public=public)
     lines += _action_items(store, incident_id)
-    lines += _audit(store, incident_id)
-    return "\n".join(lines).rstrip() + "\n"
+    if not public:
+        lines += _audit(store, incident_id)
+    document = "\n".join(lines).rstrip() + "\n"
+    return _CODE_PREFIX.sub("", document) if public else document
 
 
 def render_html(store: Store, incident_id: int, display: tzinfo = UTC) -> str:
@@ -319,6 +348,7 @@ def export_postmortem(
     redact_secrets: bool = True,
     extra_patterns: Iterable[str | Rule] = (),
     display: tzinfo = UTC,
+    audience: str = "internal",
 ) -> tuple[str, Counter[str]]:
     """The document as it leaves the machine: inert, redacted (by default), Markdown or HTML.
 
@@ -330,7 +360,7 @@ def export_postmortem(
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     incident = store.incident(incident_id)
-    document = strip_controls(render_postmortem(store, incident_id, display))
+    document = strip_controls(render_postmortem(store, incident_id, display, audience=audience))
     counts: Counter[str] = Counter()
     if redact_secrets:
         document, counts = redact(document, extra_patterns)
