@@ -142,3 +142,17 @@ async def test_focus_shows_without_colour(store: Store, monkeypatch: pytest.Monk
         await pilot.press("f9")
         assert sidebar.styles.border_top[0] == "heavy"
         assert editor.styles.border_top[0] == "round"
+
+
+@SIZES
+async def test_the_default_theme_draws_nothing_in_its_background_colour(
+    store: Store, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """The gate's checkboxes: their halves were the dialog's own colour, so no box showed."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    app = WarroomApp(store, actor="ana", clock=store.clock, incident_id=1, watch=False)
+    async with app.run_test(size=size) as pilot:
+        for name, styles in await each_screen(pilot):
+            bad = "".join(ch for ch, style in styles if same_colour(style))
+            assert not bad, f"{name}: {bad[:40]!r} in their background's colour"
