@@ -63,7 +63,7 @@ def test_a_query_finds_the_record_and_says_where(env: dict[str, str]) -> None:
     rows = listed(env, "conn", "pool")  # words: no quotes needed
     by_id = {r["id"]: r for r in rows}
     assert set(by_id) == {1, 2}
-    assert by_id[2]["matched"] == ["INC-1 v1"]
+    assert by_id[2]["matched"] == ["INC-1 v2"]  # v1: the severity said when declaring
     assert by_id[2]["snippet"] == "Redis «connection» «pool» full."
     assert by_id[1]["matched"] == ["timeline"]
     assert by_id[1]["snippet"] == "payments «connection» «pool» exhausted"
@@ -76,7 +76,7 @@ def test_the_text_output_shows_where_under_each_incident(env: dict[str, str]) ->
     lines = result.stdout.splitlines()
     assert lines[0].startswith("#2 ")
     assert lines[0].endswith("Search latency")
-    assert lines[1] == "      INC-1 v1: «Redis» connection pool full."
+    assert lines[1] == "      INC-1 v2: «Redis» connection pool full."
     assert len(lines) == 2
 
 

@@ -357,7 +357,7 @@ async def test_search_finds_incidents_by_their_record(history: Store, clock: Fix
         # #2 by its note; #1 by its INC-1 ("...exhausts the payments-gateway connection pool").
         assert sorted(ids(app)) == ["#1", "#2"]
         assert second_line(app, "#2") == "  timeline: redis connection pool exhausted on search-api"
-        assert second_line(app, "#1").startswith("  INC-1 v1: ")
+        assert second_line(app, "#1").startswith("  INC-1 v2: ")
         assert "2 of 3" in message(app)
         table = app.screen.query_one(IncidentTable)
         title = table.get_row_at(0)[1]
@@ -376,7 +376,7 @@ async def test_instant_matches_first_then_what_only_the_search_found(
         assert ids(app) == ["#1", "#3"]  # #1 by its title at once, #3 by its timeline
         assert second_line(app, "#3") == "  timeline: users report the checkout button spins"
         # The title is on screen: the line under it is the next place it matched.
-        assert second_line(app, "#1").startswith("  INC-1 v1: ")
+        assert second_line(app, "#1").startswith("  INC-1 v2: ")
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "WarRoomScreen"

@@ -79,7 +79,7 @@ def test_an_artifact_match_names_the_artifact_and_version(history: Store) -> Non
     assert search_incidents(history, "deploy rollback") == []  # "Roll back" is two words
     [hit] = search_incidents(history, "v2.13.2")
     assert hit.incident.id == 1
-    assert hit.where == ["INC-1 v1"]
+    assert hit.where == ["INC-1 v2"]  # v1: the severity said when declaring
     assert hit.matches[0].snippet == "- Roll back checkout-api to «v2.13.2»"
 
 
@@ -94,7 +94,7 @@ def test_a_timeline_note_and_a_pinned_line_match(history: Store) -> None:
 
 def test_every_place_an_incident_matched_is_listed_best_first(history: Store) -> None:
     [hit] = search_incidents(history, "checkout")
-    assert hit.where == ["title", "INC-1 v1"]  # same number of words matched: title first
+    assert hit.where == ["title", "INC-1 v2"]  # same number of words matched: title first
     # The whole line fits: no cut; Markdown bold is dropped.
     users = "- Users affected: all EU «checkout» users (about 40% of traffic)"
     assert hit.matches[1].snippet == users
@@ -118,7 +118,7 @@ def test_words_the_template_brought_do_not_count(history: Store) -> None:
     history.save_artifact(1, 1, (FILLED / "INC-1.md").read_text() + "\nTriage took 2 min.\n",
                           actor="a")
     [hit] = search_incidents(history, "triage")
-    assert hit.where == ["INC-1 v2"]
+    assert hit.where == ["INC-1 v3"]
     assert hit.matches[0].snippet == "«Triage» took 2 min."
 
 

@@ -511,7 +511,7 @@ class WarRoomScreen(
         )
         for spec in self.wapp.store.workflow.phases:
             yield SystemCommand(
-                f"Go to phase {spec.number}: {spec.name}",
+                f"Go to phase {spec.number}: {spec.name} [{spec.artifact.code}]",
                 spec.artifact.label,
                 lambda n=spec.number: self.action_goto(n),
             )
