@@ -39,7 +39,7 @@ def test_resolve_then_close_with_a_reason(env: dict[str, str]) -> None:
     assert "resolved" in kinds  # the milestone: the clocks stop there
 
     refused = run(env, "close", "1")
-    assert refused.returncode == 2
+    assert refused.returncode == 3  # refused by a workflow rule
     assert "INC-6" in refused.stderr
     assert "--reason" in refused.stderr
     assert "Traceback" not in refused.stderr

@@ -75,7 +75,9 @@ def demo_db_path(args: argparse.Namespace) -> Path:
         return chosen
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("warroom", appauthor=False)) / "demo.db"
+    cache = Path(platformdirs.user_cache_dir("warroom", appauthor=False))
+    cache.mkdir(parents=True, exist_ok=True)  # its own place: made on first use
+    return cache / "demo.db"
 
 
 def need_terminal() -> None:
