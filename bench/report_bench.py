@@ -44,17 +44,16 @@ def timed(fn, runs: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
 
 
 async def open_screen(path: Path) -> float:
-    """Seconds from `r` in the picker to the review screen with its charts drawn."""
-    from warroom.ui.screens.review import ReviewScreen
-
+    """Seconds from `ctrl+r` in the picker to the review screen with its charts drawn."""
     from warroom.ui.app import WarroomApp
+    from warroom.ui.screens.review import ReviewScreen
 
     with Store.open(path) as store:
         app = WarroomApp(store, actor="bench")
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             began = time.perf_counter()
-            await pilot.press("r")
+            await pilot.press("ctrl+r")
             while not (isinstance(app.screen, ReviewScreen) and app.screen.ready):
                 await pilot.pause(0.01)
             await pilot.pause()

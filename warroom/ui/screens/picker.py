@@ -167,6 +167,8 @@ class IncidentPicker(Screen[None]):
         Binding("n", "new_incident", "New incident", id="new_incident_n", show=False),
         Binding("slash", "focus_filter", "Filter", id="filter_incidents", key_display="/"),
         Binding("f2", "toggle_closed", "Closed", id="toggle_closed"),
+        Binding("ctrl+r", "review", "Review", id="review_incidents", priority=True),
+        Binding("r", "review", "Review", id="review_incidents_r", show=False),
         Binding("escape", "focus_list", "List", id="incident_list"),
         Binding("ctrl+q", "app.quit", "Quit", id="picker_quit", priority=True),
     ]
@@ -472,6 +474,12 @@ class IncidentPicker(Screen[None]):
 
     def action_focus_list(self) -> None:
         self.query_one(IncidentTable).focus()
+
+    def action_review(self) -> None:
+        """The review across incidents, as charts (what `warroom report` prints)."""
+        from warroom.ui.screens.review import ReviewScreen  # and textual-plotext, only now
+
+        self.app.push_screen(ReviewScreen())
 
     def action_new_incident(self) -> None:
         from warroom.ui.screens.new_incident import NewIncidentDialog
