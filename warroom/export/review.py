@@ -113,6 +113,9 @@ def review_markdown(review: Review) -> str:
 
 # -- HTML --------------------------------------------------------------------------
 
+#: Where the TTx chart's log axis is labelled, in seconds: 1m, 5m, 15m, 1h, 4h, 1d, 1w.
+_DURATION_MARKS = (60, 300, 900, 3600, 4 * 3600, 86400, 7 * 86400)
+
 _CSS = """
 :root { --c1: #cf222e; --c2: #bc4c00; --c3: #0969da; --c4: #8250df; --c5: #59636e; }
 @media (prefers-color-scheme: dark) { :root { --c1: #ff7b72; --c2: #f0883e; --c3: #58a6ff;
@@ -120,7 +123,7 @@ _CSS = """
 body { max-width: 72rem; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.2rem; align-items: flex-start; }
 .pair > figure { flex: 3 1 26rem; margin: 0; }
-.pair > div { flex: 2 1 16rem; overflow-x: auto; }
+.pair > div { flex: 2 1 24rem; overflow-x: auto; }
 svg.chart { width: 100%; height: auto; font: 11px system-ui, sans-serif; }
 svg.chart text { fill: var(--fg); }
 svg.chart .tick { fill: var(--muted); }
@@ -170,7 +173,8 @@ def review_html(review: Review) -> str:
     medians = {label: [review.durations_by_period[x][name] for x in p]
                for _k, name, label in METRICS}
     parts.append("<h2>Time to detect, acknowledge, mitigate, resolve</h2>" + _pair(
-        svg_chart.lines(f"Median TTD, TTA, TTM, TTR per {review.grain}", p, medians, span),
+        svg_chart.lines(f"Median TTD, TTA, TTM, TTR per {review.grain} (log scale)", p,
+                        medians, span, log_marks=_DURATION_MARKS),
         _html_table(["", "median", "p90", "incidents", "missing", "out of order"], [
             [f'<abbr title="{escape(d.name)}">{d.label}</abbr>', span(d.median), span(d.p90),
              str(d.count), str(d.missing), str(d.out_of_order)] for d in review.durations

@@ -7,6 +7,7 @@ variables the page defines, so the charts follow its light or dark scheme.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -25,7 +26,7 @@ def _nice_top(value: float) -> float:
         power *= 10
     while power > value:
         power /= 10
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 2.5, 5, 10):
         if step * power >= value:
             return step * power
     return 10 * power
@@ -90,23 +91,55 @@ def stacked_bars(label: str, periods: Sequence[str], series: dict[str, Sequence[
     return _frame(label, body, list(series))
 
 
+def _log_axis(marks: Sequence[float], low: float, high: float, fmt: Callable[[float], str],
+              plot_h: int) -> tuple[list[str], Callable[[float], float]]:
+    """Grid lines at `marks` on a log scale from `low` to `high`, and the value-to-y map."""
+    span = math.log10(high) - math.log10(low)
+
+    def y_of(value: float) -> float:
+        ratio = (math.log10(max(value, low)) - math.log10(low)) / span
+        return _TOP + plot_h - plot_h * ratio
+
+    out = []
+    for mark in marks:
+        y = y_of(mark)
+        out.append(f'<line class="grid" x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" '
+                   f'y2="{y:.1f}"/><text class="tick" x="{_LEFT - 4}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{escape(fmt(mark))}</text>')
+    return out, y_of
+
+
 def lines(
     label: str, periods: Sequence[str], series: dict[str, Sequence[float | None]],
-    fmt: Callable[[float], str],
+    fmt: Callable[[float], str], *, log_marks: Sequence[float] = (),
 ) -> str:
-    """One line per series across the periods; a period without a value breaks the line."""
+    """One line per series across the periods; a period without a value breaks the line.
+
+    With `log_marks` the axis is logarithmic, labelled at those of the marks the values
+    span (durations from minutes to days then share one chart).
+    """
     plot_h = _H - _TOP - _BOTTOM
     values = [v for vs in series.values() for v in vs if v is not None]
     top = _nice_top(max(values, default=0))
     step_w = (_W - _LEFT - _RIGHT) / max(len(periods), 1)
-    body = _axis(top, fmt, plot_h)
+    positive = [v for v in values if v > 0]
+    if log_marks and positive:
+        low = min(positive + [m for m in log_marks if m >= min(positive)][:1]) / 1.5
+        high = max(positive) * 1.5
+        marks = [m for m in log_marks if low <= m <= high]
+        body, y_of = _log_axis(marks, low, high, fmt, plot_h)
+    else:
+        body = _axis(top, fmt, plot_h)
+
+        def y_of(value: float) -> float:
+            return _TOP + plot_h - plot_h * value / top
     for n, (name, points) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         run: list[str] = []
         for i, value in enumerate([*points, None]):
             if value is not None:
                 x = _LEFT + step_w * (i + 0.5)
-                y = _TOP + plot_h - plot_h * value / top
+                y = y_of(value)
                 run.append(f"{x:.1f},{y:.1f}")
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" style="fill:var({colour})">'
                             f"<title>{escape(periods[i])}: {escape(name)} "
