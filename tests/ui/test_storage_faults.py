@@ -101,7 +101,8 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
 def fill(directory: Path) -> Path:
     """Take every free block (what a runaway log does to /var)."""
     filler = directory / "filler"
-    with filler.open("wb") as handle, contextlib.suppress(OSError):
+    # Unbuffered, and the close inside the suppress: a buffered close on a full disk raises too.
+    with contextlib.suppress(OSError), filler.open("wb", buffering=0) as handle:
         while True:
             handle.write(b"\0" * 65536)
             handle.flush()
