@@ -93,7 +93,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(directory: Path) -> None:
-    with (directory / "filler").open("wb") as handle, contextlib.suppress(OSError):
+    with contextlib.suppress(OSError), (directory / "filler").open("wb", buffering=0) as handle:
         while True:
             handle.write(b"\0" * 65536)
             handle.flush()
