@@ -94,7 +94,8 @@ def test_ticks_cannot_approve_the_template(cli: Run) -> None:
     status, _, err = cli("gate", incident, "INC-1", "--approve", "--reviewer", "rita",
                          "--criterion", "1", "--criterion", "2", "--criterion", "3")
     assert status == 3
-    assert "Severity, Impact (placeholders left), Status" in err
+    # Declaring with --severity fills Severity (v1); every other section is still the template.
+    assert "INC-1: Impact (placeholders left), Status, Timeline" in err
     assert "ticking a criterion cannot pass a placeholder" in err
 
 
