@@ -76,7 +76,7 @@ def test_imported_sources_are_listed_off(env: dict[str, str], tmp_path: Path) ->
          "timeline_events[0].occurred_at: Value error, '2026-11-27T14:00:00' has no time zone"),
         (lambda b: b["timeline_events"][0].update(kind="exec"), "bundle timeline_events[0].kind"),
         (lambda b: b["phase_states"][0].update(state="pwned"), "bundle phase_states[0].state"),
-        (lambda b: b["artifact_versions"].append(
+        (lambda b: b["artifact_versions"].insert(0, 
             {"phase": 1, "version": 1, "body": "x" * (1024 * 1024 + 1), "author": "eve",
              "saved_at": "2026-11-27T14:00:00+00:00", "base_version": None, "conflict": False,
              "after_approval": False}),

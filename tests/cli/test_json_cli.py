@@ -45,16 +45,17 @@ def test_artifact_gate_and_complete_as_json(env: dict[str, str]) -> None:  # noq
     incident = run(env, "new", "Checkout 5xx", "--severity", "critical").stdout.split()[0]
     template = as_json(env, "artifact", incident, "INC-1")
     assert template["artifact"] == "INC-1"
-    assert template["version"] is None  # never saved: the text is the template
+    assert template["version"] == 1  # declaring with --severity wrote it into the template
+    assert "Critical" in template["text"].split("## Impact")[0]
     assert template["text"].startswith("# [INC-1]: Triage Assessment")
 
     saved = as_json(env, "artifact", incident, "INC-1", "--from", "-",
                     stdin=(FILLED / "INC-1.md").read_text())
-    assert (saved["version"], saved["created"], saved["conflict"]) == (1, True, False)
+    assert (saved["version"], saved["created"], saved["conflict"]) == (2, True, False)
     assert "text" not in saved
 
     printed = as_json(env, "artifact", incident, "INC-1")
-    assert printed["version"] == 1
+    assert printed["version"] == 2
     assert printed["author"] == "ana"
     assert printed["text"] == (FILLED / "INC-1.md").read_text()
 
